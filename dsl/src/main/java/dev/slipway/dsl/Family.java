@@ -1,0 +1,102 @@
+package dev.slipway.dsl;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An image family: a shared base that services build on. A family has either a parent family or a
+ * {@link Base}, never neither, so every family chain ends in a base by construction:
+ * {@code family("family-web").parent(BASE_CPU_PYDEPS)} or {@code family("base-python").from(Base.scratch())}.
+ */
+public record Family(
+        String name,
+        Optional<Family> parent,
+        Optional<Base> base,
+        List<FileCopy> files,
+        Map<String, String> env,
+        Set<String> declaredCudaArchs) {
+
+    public Family {
+        files = List.copyOf(files);
+        env = Collections.unmodifiableMap(new TreeMap<>(env));
+        declaredCudaArchs = Collections.unmodifiableSet(new TreeSet<>(declaredCudaArchs));
+    }
+
+    /** The first step of declaring a family: it needs a parent or a base before it is a {@link Family}. */
+    public static final class Named {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        public Family parent(Family parent) {
+            return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of());
+        }
+
+        public Family from(Base base) {
+            return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of());
+        }
+    }
+
+    /** Copies a local file or directory (relative to the fleet's directory) to an absolute path in the image. */
+    public Family files(String source, String destination) {
+        List<FileCopy> more = new ArrayList<>(files);
+        more.add(new FileCopy(source, destination));
+        return new Family(name, parent, base, more, env, declaredCudaArchs);
+    }
+
+    public Family env(String key, String value) {
+        Map<String, String> more = new TreeMap<>(env);
+        more.put(key, value);
+        return new Family(name, parent, base, files, more, declaredCudaArchs);
+    }
+
+    /** The CUDA architectures (e.g. "8.6", "8.9") this family's binaries support; declaring any makes it a GPU family. */
+    public Family cuda(String... archs) {
+        return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)));
+    }
+
+    /** The family's own CUDA architectures, or its parent's when it declares none. Empty for CPU families. */
+    public Set<String> cudaArchs() {
+        if (!declaredCudaArchs.isEmpty()) {
+            return declaredCudaArchs;
+        }
+        return parent.map(Family::cudaArchs).orElse(Set.of());
+    }
+
+    public boolean needsCuda() {
+        return !cudaArchs().isEmpty();
+    }
+
+    /** The family itself and its ancestors, root first. */
+    public List<Family> lineage() {
+        List<Family> chain = new ArrayList<>();
+        for (Optional<Family> f = Optional.of(this); f.isPresent(); f = f.get().parent()) {
+            chain.add(0, f.get());
+        }
+        return chain;
+    }
+
+    /** Environment from the whole lineage, children overriding parents. */
+    public Map<String, String> inheritedEnv() {
+        Map<String, String> merged = new TreeMap<>();
+        lineage().forEach(f -> merged.putAll(f.env()));
+        return merged;
+    }
+
+    public Base rootBase() {
+        return lineage().get(0).base().orElseThrow();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
