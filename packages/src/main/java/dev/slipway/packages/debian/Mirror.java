@@ -1,0 +1,58 @@
+package dev.slipway.packages.debian;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Opens files below a mirror base over file:// or http(s)://. */
+final class Mirror {
+
+  private final HttpClient http;
+
+  Mirror(HttpClient http) {
+    this.http = http;
+  }
+
+  static HttpClient defaultClient() {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(Duration.ofSeconds(20))
+        .build();
+  }
+
+  /** Opens {@code relative} below {@code base}; a missing file is {@link FileNotFoundException}. */
+  InputStream open(URI base, String relative) throws IOException {
+    URI uri = base.resolve(relative);
+    if ("file".equals(uri.getScheme())) {
+      try {
+        return Files.newInputStream(Path.of(uri));
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException(uri.toString());
+      }
+    }
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
+    try {
+      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() == 404 || response.statusCode() == 410) {
+        response.body().close();
+        throw new FileNotFoundException(uri.toString());
+      }
+      if (response.statusCode() != 200) {
+        response.body().close();
+        throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.slipway.packages.debian;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DebianLockTest {
+
+  @Test
+  void roundTripsByteForByte() {
+    DebianLock lock = new Resolver(PackageIndex.of(ResolverTest.SOURCE, PackageIndex.parse(ResolverTest.INDEX)))
+        .resolve("base-python", List.of("app")).toLock();
+    String text = lock.write();
+    assertTrue(text.startsWith("# slipway debian lock v1\nfamily base-python\nsource http://deb.example/debian/ bookworm main amd64\n"), text);
+    assertTrue(text.contains("\npackage libc6 2.36-9+deb12u10 amd64 100 "), text);
+    DebianLock back = DebianLock.parse(text);
+    assertEquals(lock, back);
+    assertEquals(text, back.write());
+  }
+
+  @Test
+  void flatSourcesRoundTrip() {
+    DebianSource flat = DebianSource.flat("/srv/repo", "amd64");
+    DebianLock lock = new DebianLock("f", flat, List.of());
+    assertEquals(flat, DebianLock.parse(lock.write()).source());
+  }
+
+  @Test
+  void reportsEveryBadLine() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DebianLock.parse(
+        "family x\nsource http://deb.example/debian bookworm main amd64\npackage a 1.0 amd64 1 nothex a.deb\npackage b\n"));
+    assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("line 4"), e.getMessage());
+  }
+}
