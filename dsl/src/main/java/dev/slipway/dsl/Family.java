@@ -20,7 +20,8 @@ public record Family(
         Optional<Base> base,
         List<FileCopy> files,
         Map<String, String> env,
-        Set<String> declaredCudaArchs) {
+        Set<String> declaredCudaArchs,
+        Optional<HealthProbe> declaredProbe) {
 
     public Family {
         files = List.copyOf(files);
@@ -37,11 +38,11 @@ public record Family(
         }
 
         public Family parent(Family parent) {
-            return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of());
+            return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of(), Optional.empty());
         }
 
         public Family from(Base base) {
-            return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of());
+            return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of(), Optional.empty());
         }
     }
 
@@ -49,18 +50,27 @@ public record Family(
     public Family files(String source, String destination) {
         List<FileCopy> more = new ArrayList<>(files);
         more.add(new FileCopy(source, destination));
-        return new Family(name, parent, base, more, env, declaredCudaArchs);
+        return new Family(name, parent, base, more, env, declaredCudaArchs, declaredProbe);
     }
 
     public Family env(String key, String value) {
         Map<String, String> more = new TreeMap<>(env);
         more.put(key, value);
-        return new Family(name, parent, base, files, more, declaredCudaArchs);
+        return new Family(name, parent, base, files, more, declaredCudaArchs, declaredProbe);
     }
 
     /** The CUDA architectures (e.g. "8.6", "8.9") this family's binaries support; declaring any makes it a GPU family. */
     public Family cuda(String... archs) {
-        return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)));
+        return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)), declaredProbe);
+    }
+
+    /** The command the image's health check runs; inherited, {@link HealthProbe#PYTHON3} by default. */
+    public Family healthProbe(HealthProbe probe) {
+        return new Family(name, parent, base, files, env, declaredCudaArchs, Optional.of(probe));
+    }
+
+    public HealthProbe probe() {
+        return declaredProbe.or(() -> parent.map(Family::probe)).orElse(HealthProbe.PYTHON3);
     }
 
     /** The family's own CUDA architectures, or its parent's when it declares none. Empty for CPU families. */

@@ -1,0 +1,36 @@
+package dev.slipway.plan;
+
+import dev.slipway.dsl.Family;
+import dev.slipway.dsl.MachineProfile;
+import dev.slipway.dsl.Service;
+import dev.slipway.validation.Fleet;
+
+/**
+ * The one place image names are made. Families: {@code <registry>/<org>/<family>:<tag>}. Services:
+ * {@code <registry>/<org>/<fleet>/<service>:<tag>-<machine>}: an image is built for one machine (its profile is
+ * baked in), so a service on two machines has one image per machine, and the fleet tag stays the common prefix.
+ */
+public final class ImageNames {
+    private ImageNames() {
+    }
+
+    public static String familyRepository(Fleet fleet, Family family) {
+        return fleet.registry() + "/" + family.name();
+    }
+
+    public static String family(Fleet fleet, Family family, String tag) {
+        return familyRepository(fleet, family) + ":" + tag;
+    }
+
+    public static String serviceRepository(Fleet fleet, Service service) {
+        return fleet.registry() + "/" + fleet.name() + "/" + service.name();
+    }
+
+    public static String serviceTag(String fleetTag, MachineProfile machine) {
+        return fleetTag + "-" + machine.name();
+    }
+
+    public static String service(Fleet fleet, Service service, MachineProfile machine, String tag) {
+        return serviceRepository(fleet, service) + ":" + serviceTag(tag, machine);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.slipway.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything needed to build one image, and nothing about how: base, layers in SPEC order (OS, system libraries,
+ * Python dependencies, application), user, entrypoint, ports, environment, labels and, for a service, the
+ * machine profile written to {@code /etc/machine-profile.json}.
+ */
+public record ImagePlan(
+        Kind kind,
+        String name,
+        Optional<String> machine,
+        String image,
+        String base,
+        List<LayerPlan> layers,
+        String user,
+        List<String> entrypoint,
+        List<String> cmd,
+        String workingDirectory,
+        List<Integer> exposedPorts,
+        Map<String, String> env,
+        Map<String, String> labels,
+        Optional<HealthCheckPlan> healthCheck,
+        Map<String, String> machineProfile) {
+
+    public enum Kind { FAMILY, SERVICE }
+
+    public ImagePlan {
+        layers = List.copyOf(layers);
+        entrypoint = List.copyOf(entrypoint);
+        cmd = List.copyOf(cmd);
+        exposedPorts = List.copyOf(exposedPorts);
+        env = java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+        labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+        machineProfile = java.util.Collections.unmodifiableMap(new TreeMap<>(machineProfile));
+    }
+}

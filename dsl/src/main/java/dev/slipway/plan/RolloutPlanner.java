@@ -1,0 +1,45 @@
+package dev.slipway.plan;
+
+import dev.slipway.dsl.MachineProfile;
+import dev.slipway.dsl.Rollout;
+import dev.slipway.dsl.Service;
+import dev.slipway.validation.Fleet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Orders a fleet's instances: every instance on the canary machine is the canary wave; the others follow in
+ * batches of the configured size, machines in declared order, services in declared order.
+ */
+public final class RolloutPlanner {
+    private RolloutPlanner() {
+    }
+
+    public static RolloutPlan plan(Fleet fleet, BuildIdentity build) {
+        return plan(fleet, build, fleet.rollout().batchSize());
+    }
+
+    public static RolloutPlan plan(Fleet fleet, BuildIdentity build, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
+        }
+        Rollout rollout = fleet.rollout();
+        List<Instance> canary = new ArrayList<>();
+        List<Instance> rest = new ArrayList<>();
+        for (MachineProfile machine : fleet.machines()) {
+            for (Service service : fleet.servicesOn(machine)) {
+                Instance instance = new Instance(service.name(), machine.name(),
+                        ImageNames.service(fleet, service, machine, build.tag()));
+                (machine.name().equals(rollout.canaryMachine()) ? canary : rest).add(instance);
+            }
+        }
+        List<Wave> waves = new ArrayList<>();
+        if (!canary.isEmpty()) {
+            waves.add(new Wave(1, Wave.Kind.CANARY, canary));
+        }
+        for (int i = 0; i < rest.size(); i += batchSize) {
+            waves.add(new Wave(waves.size() + 1, Wave.Kind.BATCH, rest.subList(i, Math.min(rest.size(), i + batchSize))));
+        }
+        return new RolloutPlan(rollout.canaryMachine(), batchSize, waves);
+    }
+}
