@@ -5,5 +5,5 @@ package dev.slipway.dsl;
  * from a {@code .java} file it compiles in memory. It needs a public no-argument constructor.
  */
 public interface FleetDefinitionSource {
-    FleetSpec fleet();
+    FleetSpec define();
 }

@@ -64,6 +64,12 @@ public record Service(
         }
     }
 
+    /** Replaces both ports. */
+    public Service ports(int newServicePort, int newHealthPort) {
+        return new Service(name, family, newServicePort, newHealthPort, machines, app, command, env, gpuMemory, user,
+                init, healthCheck);
+    }
+
     public Service on(MachineProfile... targets) {
         List<MachineProfile> more = new ArrayList<>(machines);
         more.addAll(List.of(targets));

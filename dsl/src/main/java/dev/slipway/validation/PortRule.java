@@ -14,7 +14,16 @@ import java.util.Set;
  * The one place ports are checked: each port is unprivileged, a service's two ports differ, and on every machine
  * no port is bound twice (a service on two machines holds its ports on both).
  */
-final class PortRule implements Rule {
+public final class PortRule implements Rule {
+
+    /** This rule alone, for assertions in tests: the problems it finds, sorted. */
+    public static List<Problem> problems(FleetSpec fleet) {
+        List<Problem> problems = new java.util.ArrayList<>();
+        new PortRule().check(fleet, problems);
+        java.util.Collections.sort(problems);
+        return problems;
+    }
+
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {

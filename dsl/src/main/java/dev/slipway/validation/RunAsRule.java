@@ -9,7 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /** No service runs as root or without tini as PID 1, and one UID has one user name across the fleet. */
-final class RunAsRule implements Rule {
+public final class RunAsRule implements Rule {
+
+    /** This rule alone, for assertions in tests: the problems it finds, sorted. */
+    public static List<Problem> problems(FleetSpec fleet) {
+        List<Problem> problems = new java.util.ArrayList<>();
+        new RunAsRule().check(fleet, problems);
+        java.util.Collections.sort(problems);
+        return problems;
+    }
+
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {

@@ -44,7 +44,7 @@ public final class FleetDefinition implements FleetDefinitionSource {
             .env("PYTHONUNBUFFERED", "1");
 
     @Override
-    public FleetSpec fleet() {
+    public FleetSpec define() {
         return fleet("ai_system")
                 .registry("ghcr.io/haymayndzultra")
                 .machines(MAINPC, PC2)

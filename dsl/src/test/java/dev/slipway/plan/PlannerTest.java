@@ -1,0 +1,108 @@
+package dev.slipway.plan;
+
+import static dev.slipway.dsl.Slipway.family;
+import static dev.slipway.dsl.Slipway.fleet;
+import static dev.slipway.dsl.Slipway.machine;
+import static dev.slipway.dsl.Slipway.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slipway.dsl.Base;
+import dev.slipway.dsl.Family;
+import dev.slipway.dsl.MachineProfile;
+import dev.slipway.dsl.Rollout;
+import dev.slipway.model.DataSize;
+import dev.slipway.validation.Fleet;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    static final MachineProfile MAINPC = machine("mainpc").gpu("RTX 4090", DataSize.ofGiB(24), "8.9")
+            .ompNumThreads(16).uvicornWorkers(8).uvicornWorkersGpu(4).torchCudaAllocConf("max_split_size_mb:64")
+            .gpuVisibleDevices("0");
+    static final MachineProfile PC2 = machine("pc2").gpu("RTX 3060", DataSize.ofGiB(12), "8.6").ompNumThreads(4)
+            .modelEvictThresholdPct(70);
+    static final Family ROOT = family("base-python").from(Base.scratch()).env("PYTHONUNBUFFERED", "1");
+    static final Family TORCH = family("family-torch-cu121").parent(ROOT).cuda("8.6", "8.9").env("CUDA", "12.1");
+    static final BuildIdentity BUILD = BuildIdentity.of(LocalDate.of(2026, 11, 23), "0123456789abcdef");
+
+    static Fleet fleetWith(int batchSize, int pc2Services) {
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC, PC2)
+                .services(service("affective_processing_center").family(TORCH).ports(5560, 6560).on(MAINPC)
+                        .app("services/apc").command("python3", "-m", "apc").env("LOG_LEVEL", "info"))
+                .services(service("real_time_audio_pipeline").family(TORCH).ports(5557, 6557).on(MAINPC, PC2))
+                .rollout(Rollout.canaryOn(MAINPC).batchesOf(batchSize));
+        for (int i = 0; i < pc2Services; i++) {
+            spec = spec.services(service("cpu_" + i).family(ROOT).ports(7000 + i, 8000 + i).on(PC2));
+        }
+        return Fleet.compile(spec).orThrow();
+    }
+
+    @Test
+    void tagIsCommitDateAndShortSha() {
+        assertEquals("20261123-0123456", BUILD.tag());
+    }
+
+    @Test
+    void familiesComeParentsFirstThenOneImagePerServiceAndMachine() {
+        List<String> images = ImagePlanner.plan(fleetWith(5, 0), BUILD).stream().map(ImagePlan::image).toList();
+        assertEquals(List.of(
+                "ghcr.io/org/base-python:20261123-0123456",
+                "ghcr.io/org/family-torch-cu121:20261123-0123456",
+                "ghcr.io/org/ai_system/affective_processing_center:20261123-0123456-mainpc",
+                "ghcr.io/org/ai_system/real_time_audio_pipeline:20261123-0123456-mainpc",
+                "ghcr.io/org/ai_system/real_time_audio_pipeline:20261123-0123456-pc2"), images);
+    }
+
+    @Test
+    void aServiceImageFollowsEverySpecRule() {
+        ImagePlan plan = ImagePlanner.plan(fleetWith(5, 0), BUILD).get(2);
+        assertEquals("ghcr.io/org/family-torch-cu121:20261123-0123456", plan.base());
+        assertEquals("10001:10001", plan.user());
+        assertEquals(List.of("/usr/bin/tini", "--"), plan.entrypoint());
+        assertEquals(List.of("python3", "-m", "apc"), plan.cmd());
+        assertEquals(List.of(5560, 6560), plan.exposedPorts());
+        assertEquals(List.of("machine-profile", "application"), plan.layers().stream().map(LayerPlan::name).toList());
+        assertEquals("/etc/machine-profile.json", plan.layers().get(0).destination());
+        assertEquals("16", plan.env().get("OMP_NUM_THREADS"));
+        assertEquals("8.9", plan.env().get("TORCH_CUDA_ARCH_LIST"));
+        assertEquals("4", plan.env().get("UVICORN_WORKERS_GPU"));
+        assertEquals("12.1", plan.env().get("CUDA"), "family env is inherited");
+        assertEquals("1", plan.env().get("PYTHONUNBUFFERED"), "grandparent env is inherited");
+        assertEquals("info", plan.env().get("LOG_LEVEL"));
+        assertEquals("6560", plan.labels().get("health_check_port"));
+        assertEquals("0123456789abcdef", plan.labels().get("org.opencontainers.image.revision"));
+        assertEquals("mainpc", plan.labels().get("dev.slipway.machine"));
+        assertEquals("mainpc", plan.machineProfile().get("machine"));
+        assertEquals("24576", plan.machineProfile().get("gpu_memory_mib"));
+        HealthCheckPlan health = plan.healthCheck().orElseThrow();
+        assertEquals(6560, health.port());
+        assertEquals(List.of(30L, 10L, 40L, 3L), List.of(health.intervalSeconds(), health.timeoutSeconds(),
+                health.startPeriodSeconds(), (long) health.retries()));
+        assertTrue(health.test().get(3).contains("127.0.0.1:6560/health"), health.test()::toString);
+    }
+
+    @Test
+    void eachMachinesImageCarriesThatMachinesProfile() {
+        List<ImagePlan> rtap = ImagePlanner.plan(fleetWith(5, 0), BUILD).stream()
+                .filter(p -> p.name().equals("real_time_audio_pipeline")).toList();
+        assertEquals("8.9", rtap.get(0).env().get("TORCH_CUDA_ARCH_LIST"));
+        assertEquals("8.6", rtap.get(1).env().get("TORCH_CUDA_ARCH_LIST"));
+        assertEquals("4", rtap.get(1).env().get("OMP_NUM_THREADS"));
+        assertEquals("pc2", rtap.get(1).machineProfile().get("SLIPWAY_MACHINE"));
+    }
+
+    @Test
+    void canaryWaveIsEveryMainpcInstanceThenBatches() {
+        RolloutPlan plan = RolloutPlanner.plan(fleetWith(2, 3), BUILD);
+        assertEquals(List.of(Wave.Kind.CANARY, Wave.Kind.BATCH, Wave.Kind.BATCH),
+                plan.waves().stream().map(Wave::kind).toList());
+        assertEquals(List.of("affective_processing_center@mainpc", "real_time_audio_pipeline@mainpc"),
+                plan.waves().get(0).instances().stream().map(Instance::id).toList());
+        assertEquals(List.of("real_time_audio_pipeline@pc2", "cpu_0@pc2"),
+                plan.waves().get(1).instances().stream().map(Instance::id).toList());
+        assertEquals(List.of("cpu_1@pc2", "cpu_2@pc2"),
+                plan.waves().get(2).instances().stream().map(Instance::id).toList());
+    }
+}
