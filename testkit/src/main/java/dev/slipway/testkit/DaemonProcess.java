@@ -82,6 +82,21 @@ final class DaemonProcess {
         helpers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** Waits between readiness probes. */
+    static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a server to start", e);
+        }
+    }
+
+    /** True once the server has exited and its log says it could not bind its address. */
+    boolean failedToBind() {
+        return !process.isAlive() && log().contains("address already in use");
+    }
+
     @Override
     public String toString() {
         return name + " (pid " + process.pid() + ")";

@@ -133,7 +133,7 @@ public final class LocalDockerd implements AutoCloseable {
                     lastProblem = e.toString();
                 }
             }
-            LocalRegistry.sleep(Duration.ofMillis(100));
+            DaemonProcess.pause(Duration.ofMillis(100));
         }
         throw new IllegalStateException(daemon + " did not answer GET /_ping on " + socketPath() + " within "
                 + STARTUP_TIMEOUT + " (" + lastProblem + "); its log:\n" + daemon.lastLogLines(200));

@@ -27,6 +27,8 @@ public final class LocalRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** The free port is picked before the registry binds it, so another process may win it in between. */
+    private static final int BIND_ATTEMPTS = 3;
 
     private final ScratchDirectory home;
     private final int port;
@@ -46,8 +48,23 @@ public final class LocalRegistry implements AutoCloseable {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing; install the Debian package docker-registry");
         }
+        for (int attempt = 1; ; attempt++) {
+            LocalRegistry registry = launch(FreePort.onLoopback());
+            try {
+                registry.awaitReady();
+                return registry;
+            } catch (RuntimeException e) {
+                boolean portTakenMeanwhile = registry.server.failedToBind();
+                registry.close();
+                if (!portTakenMeanwhile || attempt == BIND_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LocalRegistry launch(int port) {
         ScratchDirectory home = ScratchDirectory.createTemporary("slipway-registry-");
-        int port = FreePort.onLoopback();
         Path config = home.path().resolve("config.yml");
         Path storage = home.path().resolve("storage");
         try {
@@ -60,14 +77,7 @@ public final class LocalRegistry implements AutoCloseable {
         DaemonProcess server = DaemonProcess.start("docker-registry",
                 List.of(BINARY.toString(), "serve", config.toString()), Map.of(),
                 home.path().resolve("registry.log"));
-        LocalRegistry registry = new LocalRegistry(home, port, server);
-        try {
-            registry.awaitReady();
-            return registry;
-        } catch (RuntimeException e) {
-            registry.close();
-            throw e;
-        }
+        return new LocalRegistry(home, port, server);
     }
 
     private static String config(Path storage, int port) {
@@ -112,7 +122,7 @@ public final class LocalRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + server, e);
             }
-            sleep(Duration.ofMillis(100));
+            DaemonProcess.pause(Duration.ofMillis(100));
         }
         throw new IllegalStateException(server + " did not answer GET http://" + host() + "/v2/ with 200 within "
                 + STARTUP_TIMEOUT + " (" + lastProblem + "); its log:\n" + server.log());
@@ -149,15 +159,6 @@ public final class LocalRegistry implements AutoCloseable {
         } finally {
             home.delete();
             guard.release();
-        }
-    }
-
-    static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
