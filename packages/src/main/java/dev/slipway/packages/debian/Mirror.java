@@ -30,10 +30,16 @@ final class Mirror {
 
   /** Opens {@code relative} below {@code base}; a missing file is {@link FileNotFoundException}. */
   InputStream open(URI base, String relative) throws IOException {
-    URI uri = base.resolve(relative);
+    URI uri;
+    try {
+      // file names are literal: apt's pool has names like zlib1g_1%3a1.2.13_amd64.deb
+      uri = base.resolve(new URI(null, null, relative, null));
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot form a URI for '" + relative + "' below " + base, e);
+    }
     if ("file".equals(uri.getScheme())) {
       try {
-        return Files.newInputStream(Path.of(uri));
+        return Files.newInputStream(Path.of(base).resolve(relative));
       } catch (NoSuchFileException e) {
         throw new FileNotFoundException(uri.toString());
       }

@@ -1,0 +1,131 @@
+package dev.slipway.packages.debian;
+
+import dev.slipway.packages.layer.LayerDigest;
+import dev.slipway.packages.layer.LayerEntry;
+import dev.slipway.packages.layer.LayerTree;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Unpacks .deb files into one reproducible layer, the way dpkg would unpack them but without
+ * running maintainer scripts, plus the files those scripts would have made that a container needs.
+ *
+ * <p>What a family must still add itself (no maintainer script runs): accounts
+ * ({@link #addAccounts}), the CA bundle ({@link #addCaBundle}), the dpkg database
+ * ({@link #addDpkgStatus}), and anything else a postinst creates, e.g. python3.11-minimal's
+ * {@code /usr/local/lib/python3.11/dist-packages} and byte-compiled {@code .pyc} files (Python
+ * starts without them), or alternatives symlinks from {@code update-alternatives}.
+ * {@code /usr/bin/python3} itself is shipped by python3-minimal, not made by a script.
+ */
+public final class DebLayer {
+
+  static final String CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt";
+
+  private final LayerTree tree = new LayerTree();
+  private final List<String> controls = new ArrayList<>();
+  private final List<List<String>> fileLists = new ArrayList<>();
+
+  /** Adds the merged-/usr symlinks ({@code /bin -> usr/bin} …) that Debian bookworm images have. */
+  public DebLayer mergedUsr() {
+    for (String dir : List.of("bin", "sbin", "lib", "lib64")) {
+      tree.add(LayerEntry.directory("usr/" + dir, 0755));
+      tree.add(LayerEntry.symlink(dir, "usr/" + dir));
+    }
+    return this;
+  }
+
+  /** Unpacks one .deb; its files replace those of packages added before. */
+  public DebLayer addPackage(Path deb) throws IOException {
+    DebArchive archive = DebArchive.read(deb);
+    controls.add(archive.control());
+    List<String> paths = new ArrayList<>();
+    for (LayerEntry e : archive.files()) {
+      tree.add(e);
+      paths.add(e.path());
+    }
+    fileLists.add(paths);
+    return this;
+  }
+
+  /** Unpacks fetched packages in the given (lock) order. */
+  public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
+    for (FetchedPackage p : packages) {
+      addPackage(p.file());
+    }
+    return this;
+  }
+
+  /** Adds a generated file, directory or link; it replaces whatever a package put there. */
+  public DebLayer add(LayerEntry entry) {
+    tree.add(entry);
+    return this;
+  }
+
+  /** {@code /etc/passwd} and {@code /etc/group} (0644 root:root). */
+  public DebLayer addAccounts(Accounts accounts) {
+    tree.add(LayerEntry.file("etc/passwd", 0644, accounts.passwd().getBytes(StandardCharsets.UTF_8)));
+    tree.add(LayerEntry.file("etc/group", 0644, accounts.group().getBytes(StandardCharsets.UTF_8)));
+    return this;
+  }
+
+  /**
+   * {@code /etc/ssl/certs/ca-certificates.crt}: every {@code /usr/share/ca-certificates/**}{@code /*.crt}
+   * in path order, as {@code update-ca-certificates} would concatenate them with the default
+   * configuration. Refused when no certificate is in the layer (ca-certificates not in the closure).
+   */
+  public DebLayer addCaBundle() throws IOException {
+    List<LayerEntry> certs = tree.entries(e -> e.kind() == LayerEntry.Kind.FILE
+        && e.path().startsWith("usr/share/ca-certificates/") && e.path().endsWith(".crt"));
+    if (certs.isEmpty()) {
+      throw new IllegalStateException("no /usr/share/ca-certificates/**/*.crt in the layer; add ca-certificates to the family");
+    }
+    ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+    for (LayerEntry cert : certs) {
+      byte[] pem = cert.content();
+      bundle.write(pem);
+      if (pem.length > 0 && pem[pem.length - 1] != '\n') {
+        bundle.write('\n');
+      }
+    }
+    tree.add(LayerEntry.file(CA_BUNDLE, 0644, bundle.toByteArray()));
+    return this;
+  }
+
+  /** {@code /var/lib/dpkg/status} and {@code /var/lib/dpkg/info/PKG.list} for the packages added so far. */
+  public DebLayer addDpkgStatus() {
+    tree.add(LayerEntry.file("var/lib/dpkg/status", 0644,
+        DpkgStatus.render(controls).getBytes(StandardCharsets.UTF_8)));
+    for (int i = 0; i < controls.size(); i++) {
+      String control = controls.get(i);
+      String name = DpkgStatus.field(control, "Package");
+      if ("same".equals(DpkgStatus.field(control, "Multi-Arch"))) {
+        name += ":" + DpkgStatus.field(control, "Architecture");
+      }
+      StringBuilder list = new StringBuilder("/.\n");
+      for (String p : new TreeSet<>(fileLists.get(i))) {
+        list.append('/').append(p).append('\n');
+      }
+      tree.add(LayerEntry.file("var/lib/dpkg/info/" + name + ".list", 0644, list.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    return this;
+  }
+
+  /** The entries so far, for inspection. */
+  public LayerTree tree() {
+    return tree;
+  }
+
+  public LayerDigest writeTar(Path file) throws IOException {
+    return tree.writeTar(file);
+  }
+
+  public LayerDigest writeTar(OutputStream out) throws IOException {
+    return tree.writeTar(out);
+  }
+}
