@@ -1,0 +1,26 @@
+package dev.slipway.runner;
+
+import dev.slipway.validation.Fleet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check the fleet against every rule; print all problems at once (exit 1) or a summary (exit 0).")
+final class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    FleetOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Fleet fleet = options.load().compile();
+        spec.commandLine().getOut().println("fleet " + fleet.name() + " is valid: " + fleet.services().size()
+                + " services, " + fleet.families().size() + " families, " + fleet.machines().size() + " machines");
+        return 0;
+    }
+}
