@@ -1,0 +1,125 @@
+package dev.slipway.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user meets it: exit codes, what is printed, and never a stack trace. */
+class CliTest {
+    static final Path SEED_DEFINITION =
+            Path.of("../fleet-definition/src/main/java/dev/slipway/fleet/FleetDefinition.java");
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void validateSummarisesTheDefaultFleet() {
+        Run run = run("validate");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("fleet ai_system is valid: 7 services, 9 families, 2 machines\n", run.out());
+    }
+
+    @Test
+    void anEditedDefinitionFileIsCompiledAndItsPortClashReported(@TempDir Path dir) throws IOException {
+        Path edited = dir.resolve("FleetDefinition.java");
+        Files.writeString(edited, Files.readString(SEED_DEFINITION).replace("ports(5560, 6560)", "ports(5557, 6560)"));
+        Run run = run("validate", "--fleet", edited.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("service 'real_time_audio_pipeline' ports: 5557 is already used on mainpc by "
+                + "'affective_processing_center'\n1 problem(s); nothing was changed.\n", run.err());
+        assertFalse(run.err().contains("Exception"));
+    }
+
+    @Test
+    void everyProblemIsPrintedOnItsOwnLine(@TempDir Path dir) throws IOException {
+        Path edited = dir.resolve("FleetDefinition.java");
+        Files.writeString(edited, Files.readString(SEED_DEFINITION)
+                .replace("ports(5560, 6560)", "ports(80, 80)")
+                .replace(".ports(7009, 9008)", ".ports(7009, 9008).env(\"HF_TOKEN\", \"do-not-print-me\")"));
+        Run run = run("validate", "--fleet", edited.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("service 'affective_processing_center' ports: service port 80 is outside"));
+        assertTrue(run.err().contains("service 'affective_processing_center' ports: service port and health port are both 80"));
+        assertTrue(run.err().contains("service 'self_healing_supervisor' env: HF_TOKEN is named like a credential"));
+        assertFalse(run.err().contains("do-not-print-me"));
+        assertTrue(run.err().endsWith("4 problem(s); nothing was changed.\n"), run.err());
+    }
+
+    @Test
+    void aDefinitionThatDoesNotCompileIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+        Path broken = dir.resolve("FleetDefinition.java");
+        Files.writeString(broken, Files.readString(SEED_DEFINITION).replace(".family(FAMILY_WEB)", ".family(\"family-web\")"));
+        Run run = run("validate", "--fleet", broken.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith(broken + ":"), run.err());
+        assertTrue(run.err().contains("error: "), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, run("validate", "--no-such-option").exitCode());
+        assertEquals(2, run("no-such-command").exitCode());
+    }
+
+    @Test
+    void anUnknownFleetClassIsAClearError() {
+        Run run = run("validate", "--fleet", "com.example.Missing");
+        assertEquals(1, run.exitCode());
+        assertEquals("--fleet: no class 'com.example.Missing' on the classpath; expected a class name or a path to "
+                + "a FleetDefinition .java file\n", run.err());
+    }
+
+    @Test
+    void planJsonIsByteIdenticalAndPutsTheCanaryFirst() throws IOException {
+        Run first = run("plan", "--json", "--tag", "20260101-abcdef0");
+        Run second = run("plan", "--json", "--tag", "20260101-abcdef0");
+        assertEquals(0, first.exitCode(), first.err());
+        assertEquals(first.out(), second.out());
+        JsonNode plan = Json.MAPPER.readTree(first.out());
+        assertEquals(17, plan.get("images").size(), "9 families + 8 service instances");
+        JsonNode firstWave = plan.get("rollout").get("waves").get(0);
+        assertEquals("CANARY", firstWave.get("kind").asText());
+        firstWave.get("instances").forEach(i -> assertEquals("mainpc", i.get("machine").asText()));
+        assertEquals("ghcr.io/haymayndzultra/ai_system/affective_processing_center:20260101-abcdef0-mainpc",
+                firstWave.get("instances").get(1).get("image").asText());
+    }
+
+    @Test
+    void planTextShowsImagesAndWaves() {
+        Run run = run("plan", "--tag", "t1", "--batch-size", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("Rollout: canary on mainpc, then batches of 2"));
+        assertTrue(run.out().contains("wave 1 (canary): model_ops_coordinator@mainpc, affective_processing_center@mainpc, "
+                + "real_time_audio_pipeline@mainpc"), run.out());
+        assertTrue(run.out().contains("ports [5560, 6560], health check on 6560"), run.out());
+    }
+
+    @Test
+    void versionAndHelpWork() {
+        assertEquals(0, run("--version").exitCode());
+        Run help = run("plan", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("--json"));
+    }
+}
