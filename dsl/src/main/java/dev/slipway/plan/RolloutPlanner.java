@@ -5,7 +5,9 @@ import dev.slipway.dsl.Rollout;
 import dev.slipway.dsl.Service;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Orders a fleet's instances: every instance on the canary machine is the canary wave; the others follow in
@@ -24,10 +26,16 @@ public final class RolloutPlanner {
             throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
         }
         Rollout rollout = fleet.rollout();
+        Map<String, List<Service>> servicesByMachine = new HashMap<>();
+        for (Service service : fleet.services()) {
+            for (MachineProfile machine : service.machines()) {
+                servicesByMachine.computeIfAbsent(machine.name(), m -> new ArrayList<>()).add(service);
+            }
+        }
         List<Instance> canary = new ArrayList<>();
         List<Instance> rest = new ArrayList<>();
         for (MachineProfile machine : fleet.machines()) {
-            for (Service service : fleet.servicesOn(machine)) {
+            for (Service service : servicesByMachine.getOrDefault(machine.name(), List.of())) {
                 Instance instance = new Instance(service.name(), machine.name(),
                         ImageNames.service(fleet, service, machine, build.tag()));
                 (machine.name().equals(rollout.canaryMachine()) ? canary : rest).add(instance);

@@ -4,7 +4,10 @@ import dev.slipway.dsl.FleetSpec;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Service;
 import dev.slipway.model.DataSize;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Per machine, the GPU memory its services reserve fits the GPU's memory times MODEL_EVICT_THRESHOLD_PCT. */
@@ -12,9 +15,17 @@ final class GpuBudgetRule implements Rule {
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
+        // One pass over services, so cost grows with the fleet, not with machines x services.
+        Map<String, List<Service>> reservingByMachine = new HashMap<>();
+        for (Service service : fleet.services()) {
+            if (service.gpuMemory().isPresent()) {
+                for (MachineProfile machine : service.machines()) {
+                    reservingByMachine.computeIfAbsent(machine.name(), m -> new ArrayList<>()).add(service);
+                }
+            }
+        }
         for (MachineProfile machine : fleet.machines()) {
-            List<Service> reserving = fleet.services().stream()
-                    .filter(s -> s.runsOn(machine) && s.gpuMemory().isPresent()).toList();
+            List<Service> reserving = reservingByMachine.getOrDefault(machine.name(), List.of());
             if (reserving.isEmpty()) {
                 continue;
             }
