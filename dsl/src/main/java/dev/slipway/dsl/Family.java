@@ -21,7 +21,9 @@ public record Family(
         List<FileCopy> files,
         Map<String, String> env,
         Set<String> declaredCudaArchs,
-        Optional<HealthProbe> declaredProbe) {
+        Optional<HealthProbe> declaredProbe,
+        Optional<DebianPackages> debian,
+        Optional<String> wheelLock) {
 
     public Family {
         files = List.copyOf(files);
@@ -38,11 +40,13 @@ public record Family(
         }
 
         public Family parent(Family parent) {
-            return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of(), Optional.empty());
+            return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Family from(Base base) {
-            return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of(), Optional.empty());
+            return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
@@ -50,23 +54,43 @@ public record Family(
     public Family files(String source, String destination) {
         List<FileCopy> more = new ArrayList<>(files);
         more.add(new FileCopy(source, destination));
-        return new Family(name, parent, base, more, env, declaredCudaArchs, declaredProbe);
+        return new Family(name, parent, base, more, env, declaredCudaArchs, declaredProbe, debian, wheelLock);
     }
 
     public Family env(String key, String value) {
         Map<String, String> more = new TreeMap<>(env);
         more.put(key, value);
-        return new Family(name, parent, base, files, more, declaredCudaArchs, declaredProbe);
+        return new Family(name, parent, base, files, more, declaredCudaArchs, declaredProbe, debian, wheelLock);
     }
 
     /** The CUDA architectures (e.g. "8.6", "8.9") this family's binaries support; declaring any makes it a GPU family. */
     public Family cuda(String... archs) {
-        return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)), declaredProbe);
+        return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)), declaredProbe, debian,
+                wheelLock);
+    }
+
+    /**
+     * Installs Debian packages (and, once locked, their whole dependency closure) as the family's OS layer:
+     * {@code family("base-python").from(Base.scratch()).debian(BOOKWORM, "python3", "tini", "ca-certificates")}.
+     * A child family lists only what it adds; what its parent has is not installed again.
+     */
+    public Family debian(DebianSuite suite, String... packages) {
+        return new Family(name, parent, base, files, env, declaredCudaArchs, declaredProbe,
+                Optional.of(new DebianPackages(suite, List.of(packages))), wheelLock);
+    }
+
+    /**
+     * Installs hash-locked Python wheels (a pip {@code --require-hashes} lock, relative to the fleet's directory)
+     * as the family's Python dependency layer.
+     */
+    public Family wheels(String requirementsLock) {
+        return new Family(name, parent, base, files, env, declaredCudaArchs, declaredProbe, debian,
+                Optional.of(requirementsLock));
     }
 
     /** The command the image's health check runs; inherited, {@link HealthProbe#PYTHON3} by default. */
     public Family healthProbe(HealthProbe probe) {
-        return new Family(name, parent, base, files, env, declaredCudaArchs, Optional.of(probe));
+        return new Family(name, parent, base, files, env, declaredCudaArchs, Optional.of(probe), debian, wheelLock);
     }
 
     public HealthProbe probe() {
@@ -99,6 +123,11 @@ public record Family(
         Map<String, String> merged = new TreeMap<>();
         lineage().forEach(f -> merged.putAll(f.env()));
         return merged;
+    }
+
+    /** The Debian suite of the nearest family in the lineage that installs packages. */
+    public Optional<DebianSuite> debianSuite() {
+        return debian.map(DebianPackages::suite).or(() -> parent.flatMap(Family::debianSuite));
     }
 
     public Base rootBase() {

@@ -39,6 +39,10 @@ public final class ImagePlanner {
         String base = family.parent().map(p -> ImageNames.family(fleet, p, build.tag()))
                 .orElseGet(() -> family.base().orElseThrow().toString());
         List<LayerPlan> layers = new ArrayList<>();
+        // SPEC order: OS packages, then Python dependencies, then the family's own files.
+        family.debian().ifPresent(debian -> layers.add(new LayerPlan("debian",
+                "debian:" + debian.suite() + ": " + String.join(" ", debian.names()), "/")));
+        family.wheelLock().ifPresent(lock -> layers.add(new LayerPlan("wheels", lock, "site-packages")));
         for (FileCopy copy : family.files()) {
             layers.add(new LayerPlan("files", copy.source(), copy.destination()));
         }

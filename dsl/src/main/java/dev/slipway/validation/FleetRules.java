@@ -15,7 +15,8 @@ final class FleetRules {
             new GpuBudgetRule(),
             new RunAsRule(),
             new EnvRule(),
-            new ImagePinRule());
+            new ImagePinRule(),
+            new PackageRule());
 
     private FleetRules() {
     }

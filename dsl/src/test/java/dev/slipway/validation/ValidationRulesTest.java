@@ -285,4 +285,32 @@ class ValidationRulesTest {
             assertEquals(List.of(), problems(fleetOf(service("a").family(pinned).ports(5000, 6000).on(PC2))));
         }
     }
+
+    @Nested
+    class Packages {
+        @Test
+        void debianFamiliesFromScratchWithValidNamesPass() {
+            Family os = family("os").from(Base.scratch()).debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3", "tini");
+            Family web = family("web").parent(os).debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3-uvicorn")
+                    .wheels("locks/web.lock");
+            assertEquals(List.of(), problems(fleetOf(service("a").family(web).ports(5000, 6000).on(PC2))));
+        }
+
+        @Test
+        void badNamesForeignBasesAndMixedSuitesAreRefused() {
+            Family pinned = family("pinned").from(Base.image("registry.example/python@sha256:" + "ab".repeat(32)))
+                    .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "Python3");
+            Family trixie = family("trixie").parent(family("os").from(Base.scratch())
+                    .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "tini"))
+                    .debian(new dev.slipway.dsl.DebianSuite("trixie", List.of("main"), "amd64"), "curl");
+            assertEquals(List.of(
+                    "family 'pinned' debian: 'Python3' is not a Debian package name; expected [a-z0-9][a-z0-9+.-]+",
+                    "family 'pinned' debian: installs Debian packages on top of registry.example/python@sha256:"
+                            + "ab".repeat(32) + "; expected a lineage that starts from Base.scratch()",
+                    "family 'trixie' debian: uses trixie main amd64 but its parent uses bookworm main amd64; "
+                            + "expected one suite per lineage"),
+                    problems(fleetOf(service("a").family(pinned).ports(5000, 6000).on(PC2),
+                            service("b").family(trixie).ports(5001, 6001).on(PC2))));
+        }
+    }
 }
