@@ -1,0 +1,198 @@
+package dev.slipway.images;
+
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import dev.slipway.images.progress.ProgressListener;
+import dev.slipway.images.progress.ProgressReporter;
+import dev.slipway.images.steps.BaseImageStep;
+import dev.slipway.images.steps.ContainerConfigStep;
+import dev.slipway.images.steps.ContainerizeStep;
+import dev.slipway.images.steps.FailureMessages;
+import dev.slipway.images.steps.LayerStep;
+import dev.slipway.images.steps.LayerSteps;
+import dev.slipway.images.steps.StepContext;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.LayerPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds every planned image: families before the families and services built on them, images that do not depend
+ * on each other in parallel (at most {@code parallelism} at once). Local inputs are all checked before any work.
+ *
+ * <pre>{@code
+ * BuildReport report = new FleetImageBuilder().build(request, listener);
+ * }</pre>
+ */
+public final class FleetImageBuilder {
+    private final LayerSteps layerSteps;
+
+    public FleetImageBuilder() {
+        this(LayerSteps.standard());
+    }
+
+    public FleetImageBuilder(LayerSteps layerSteps) {
+        this.layerSteps = layerSteps;
+    }
+
+    /** Every local input problem of the request (missing app dirs, file copies, base tarballs), sorted. */
+    public List<InputProblem> check(BuildRequest request) {
+        StepContext context = context(request);
+        List<InputProblem> problems = new ArrayList<>();
+        for (ImagePlan plan : request.plans()) {
+            problems.addAll(BaseImageStep.check(plan, context));
+            problems.addAll(layerSteps.check(plan, context));
+        }
+        problems.sort(Comparator.comparing(InputProblem::toString));
+        return List.copyOf(new java.util.LinkedHashSet<>(problems));
+    }
+
+    /**
+     * Builds everything, or throws {@link InvalidBuildInputException} before any work, or
+     * {@link FleetBuildException} naming every image that failed (and those skipped because their base failed).
+     */
+    public BuildReport build(BuildRequest request, ProgressListener listener) {
+        List<InputProblem> problems = check(request);
+        if (!problems.isEmpty()) {
+            throw new InvalidBuildInputException(problems);
+        }
+        StepContext context = context(request);
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(request.parallelism(), runnable -> {
+            Thread thread = new Thread(runnable, "slipway-build-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<String, CompletableFuture<BuiltImage>> byImage = new LinkedHashMap<>();
+            for (ImagePlan plan : request.plans()) {
+                CompletableFuture<BuiltImage> parent = byImage.get(plan.base());
+                CompletableFuture<BuiltImage> future = parent == null
+                        ? CompletableFuture.supplyAsync(() -> buildOne(plan, Optional.empty(), request, context,
+                                listener), pool)
+                        : parent.handleAsync((built, failed) -> {
+                            if (failed != null) {
+                                throw new SkippedImage(plan.base());
+                            }
+                            return buildOne(plan, Optional.of(built), request, context, listener);
+                        }, pool);
+                byImage.put(plan.image(), future);
+            }
+            return collect(byImage, request);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private BuildReport collect(Map<String, CompletableFuture<BuiltImage>> byImage, BuildRequest request) {
+        List<BuiltImage> built = new ArrayList<>();
+        List<ImageFailure> failures = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<BuiltImage>> entry : byImage.entrySet()) {
+            try {
+                built.add(entry.getValue().join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SkippedImage skipped) {
+                    failures.add(new ImageFailure(entry.getKey(), "not built: its base " + skipped.base + " failed"));
+                } else if (cause instanceof ImageBuildError error) {
+                    failures.add(error.failure);
+                } else {
+                    failures.add(new ImageFailure(entry.getKey(),
+                            FailureMessages.describe(cause, registryOf(entry.getKey()), request.credentials())));
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new FleetBuildException(failures, built);
+        }
+        BuildReport report = new BuildReport(built);
+        if (request.target() instanceof BuildTarget.Tarballs tarballs) {
+            try {
+                ImageIndex.write(report, tarballs.directory());
+            } catch (IOException e) {
+                throw new FleetBuildException(List.of(new ImageFailure(ImageIndex.FILE_NAME,
+                        "cannot write " + tarballs.directory().resolve(ImageIndex.FILE_NAME) + ": " + e)), built);
+            }
+        }
+        return report;
+    }
+
+    private BuiltImage buildOne(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
+            StepContext context, ProgressListener listener) {
+        listener.started(plan.image());
+        ProgressReporter reporter = new ProgressReporter(plan.image(), listener);
+        try {
+            JibContainerBuilder builder = new BaseImageStep(request.credentials())
+                    .from(plan, parent, context, reporter);
+            for (LayerPlan layer : plan.layers()) {
+                LayerStep step = layerSteps.forLayer(layer).orElseThrow();
+                builder.addFileEntriesLayer(step.layer(plan, layer, context));
+            }
+            new ContainerConfigStep().apply(plan, builder);
+            ContainerizeStep.Outcome outcome = new ContainerizeStep(request.credentials())
+                    .run(plan, builder, request.target(), context, reporter);
+            long size = outcome.tarball().isPresent() ? Files.size(outcome.tarball().get()) : reporter.blobBytes();
+            BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
+                    outcome.tarball(), reporter.work());
+            listener.finished(built);
+            return built;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(plan, e, request, listener);
+        } catch (Exception e) {
+            throw fail(plan, e, request, listener);
+        }
+    }
+
+    private static ImageBuildError fail(ImagePlan plan, Exception e, BuildRequest request, ProgressListener listener) {
+        ImageFailure failure = new ImageFailure(plan.image(),
+                FailureMessages.describe(e, registryOf(plan.image()), request.credentials()));
+        listener.failed(failure);
+        return new ImageBuildError(failure);
+    }
+
+    private static String registryOf(String image) {
+        try {
+            return ImageReference.parse(image).getRegistry();
+        } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
+            return image;
+        }
+    }
+
+    private static StepContext context(BuildRequest request) {
+        return new StepContext(request.fleet(), request.fleetDirectory(), request.cache());
+    }
+
+    /** An image's own failure, already described. */
+    private static final class ImageBuildError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ImageFailure failure;
+
+        ImageBuildError(ImageFailure failure) {
+            super(failure.toString(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** An image not attempted because the image it builds on failed. */
+    private static final class SkippedImage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String base;
+
+        SkippedImage(String base) {
+            super("base " + base + " failed", null, false, false);
+            this.base = base;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.slipway.images.progress;
+
+import com.google.cloud.tools.jib.api.JibEvent;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.event.progress.Allocation;
+import dev.slipway.images.ImageWork;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Listens to Jib's events for one image and keeps the count of what was really done. Jib tells a layer was built
+ * (not taken from its cache) with a debug log "Building ... layer built sha256:...", a blob already in the
+ * registry with "Skipping push; BLOB already exists", and gives every blob push, layer build and base-layer
+ * compression its own progress allocation whose units are bytes (or 1 for a layer build).
+ */
+public final class ProgressReporter implements Consumer<JibEvent> {
+    private static final Pattern LAYER_BUILT = Pattern.compile("Building .* layer built sha256:[0-9a-f]{64}");
+    private static final Pattern BLOB_SKIPPED =
+            Pattern.compile("Skipping push; BLOB already exists.*size: ([0-9]+)");
+    private static final long NOTIFY_EVERY_BYTES = 4L << 20;
+
+    private final String image;
+    private final ProgressListener listener;
+    private final Map<Allocation, long[]> tasks = new IdentityHashMap<>();
+    private int layersDone;
+    private long bytesDone;
+    private long bytesTotal;
+    private long bytesAtLastNotice;
+    private int layersBuilt;
+    private int blobsStarted;
+    private int blobsSkipped;
+    private long blobBytesStarted;
+    private long skippedBytes;
+
+    public ProgressReporter(String image, ProgressListener listener) {
+        this.image = image;
+        this.listener = listener;
+    }
+
+    @Override
+    public void accept(JibEvent event) {
+        ImageProgress notice = null;
+        synchronized (this) {
+            if (event instanceof LogEvent log) {
+                onLog(log);
+            } else if (event instanceof ProgressEvent progress) {
+                notice = onProgress(progress);
+            }
+        }
+        if (notice != null) {
+            listener.progressed(notice);
+        }
+    }
+
+    private void onLog(LogEvent log) {
+        String message = log.getMessage();
+        if (log.getLevel() == LogEvent.Level.DEBUG && LAYER_BUILT.matcher(message).matches()) {
+            layersBuilt++;
+        } else {
+            java.util.regex.Matcher skipped = BLOB_SKIPPED.matcher(message);
+            if (skipped.matches()) {
+                blobsSkipped++;
+                skippedBytes += Long.parseLong(skipped.group(1));
+            }
+        }
+    }
+
+    private ImageProgress onProgress(ProgressEvent event) {
+        Allocation allocation = event.getAllocation();
+        String description = allocation.getDescription();
+        boolean blob = description.startsWith("pushing blob ");
+        boolean layerSized = blob || description.startsWith("compressing layer ")
+                || (description.startsWith("building ") && description.endsWith(" layer"));
+        if (!layerSized) {
+            return null;
+        }
+        long[] task = tasks.get(allocation);
+        if (task == null) {
+            task = new long[] {0, allocation.getAllocationUnits()};
+            tasks.put(allocation, task);
+            boolean bytes = !description.startsWith("building ");
+            if (bytes) {
+                bytesTotal += task[1];
+            }
+            if (blob) {
+                blobsStarted++;
+                blobBytesStarted += task[1];
+            }
+        }
+        boolean wasDone = task[0] >= task[1];
+        task[0] += event.getUnits();
+        if (!description.startsWith("building ")) {
+            bytesDone += event.getUnits();
+        }
+        boolean nowDone = !wasDone && task[0] >= task[1];
+        if (nowDone) {
+            layersDone++;
+        }
+        if (nowDone || bytesDone - bytesAtLastNotice >= NOTIFY_EVERY_BYTES) {
+            bytesAtLastNotice = bytesDone;
+            return new ImageProgress(image, layersDone, tasks.size(), bytesDone, bytesTotal);
+        }
+        return null;
+    }
+
+    /** Blobs really sent are the ones Jib started to push less those the registry already had. */
+    public synchronized ImageWork work() {
+        int pushed = Math.max(0, blobsStarted - blobsSkipped);
+        return new ImageWork(layersBuilt, pushed, blobsSkipped, Math.max(0, blobBytesStarted - skippedBytes));
+    }
+
+    /** Bytes of every blob Jib handled for this image (its compressed layers and config, when pushing). */
+    public synchronized long blobBytes() {
+        return blobBytesStarted;
+    }
+
+    public synchronized ImageProgress snapshot() {
+        return new ImageProgress(image, layersDone, tasks.size(), bytesDone, bytesTotal);
+    }
+}

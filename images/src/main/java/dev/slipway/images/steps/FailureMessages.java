@@ -1,0 +1,86 @@
+package dev.slipway.images.steps;
+
+import com.google.cloud.tools.jib.api.InsecureRegistryException;
+import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import dev.slipway.images.RegistryCredentials;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** Turns what Jib threw into one line a user can act on: which registry, what it answered. Never a secret. */
+public final class FailureMessages {
+    private FailureMessages() {
+    }
+
+    /** {@code registry} is the one the image was going to (host[:port]); exceptions naming another win. */
+    public static String describe(Throwable thrown, String registry, RegistryCredentials credentials) {
+        return credentials.redact(describe(unwrap(thrown), registry));
+    }
+
+    private static String describe(Throwable e, String registry) {
+        if (e instanceof RegistryUnauthorizedException unauthorized) {
+            return "registry " + registry + " refused access to " + unauthorized.getImageReference()
+                    + " (" + firstLine(unauthorized.getMessage()) + ")"
+                    + ": check the credentials (" + RegistryCredentials.USERNAME_VARIABLE + "/"
+                    + RegistryCredentials.PASSWORD_VARIABLE + ", or docker login)";
+        }
+        if (e instanceof RegistryAuthenticationFailedException failed) {
+            return "registry " + failed.getServerUrl() + " did not accept the credentials for "
+                    + failed.getImageName() + ": check " + RegistryCredentials.USERNAME_VARIABLE + "/"
+                    + RegistryCredentials.PASSWORD_VARIABLE + " or docker login";
+        }
+        if (e instanceof InsecureRegistryException) {
+            return "registry " + registry + " does not offer verifiable HTTPS; for a registry on loopback pass"
+                    + " --insecure";
+        }
+        if (e instanceof RegistryException) {
+            return "registry " + registry + " answered: " + firstLine(e.getMessage());
+        }
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            return "cannot reach registry " + registry + ": " + firstLine(e.getMessage());
+        }
+        if (e instanceof UnknownHostException) {
+            return "cannot reach registry " + registry + ": unknown host " + e.getMessage();
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "registry " + registry + " did not answer in time: " + firstLine(e.getMessage());
+        }
+        if (e instanceof SSLException) {
+            return "registry " + registry + ": TLS failed (" + firstLine(e.getMessage())
+                    + "); for a plain-HTTP registry on loopback pass --insecure";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return missing.getFile() + " does not exist";
+        }
+        if (e instanceof IOException) {
+            return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+    }
+
+    static Throwable unwrap(Throwable thrown) {
+        Throwable e = thrown;
+        while ((e instanceof ExecutionException || e instanceof CompletionException
+                || (e instanceof IOException && e.getCause() instanceof IOException
+                        && !(e instanceof java.nio.file.FileSystemException)))
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

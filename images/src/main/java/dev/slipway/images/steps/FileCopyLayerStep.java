@@ -1,0 +1,37 @@
+package dev.slipway.images.steps;
+
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import dev.slipway.images.InputProblem;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.LayerPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A family's declared file or directory ({@code Family.files(source, destination)}), one layer per copy. */
+public final class FileCopyLayerStep implements LayerStep {
+
+    @Override
+    public String kind() {
+        return "files";
+    }
+
+    @Override
+    public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
+        Path source = context.resolve(layer.source());
+        return Files.exists(source) ? List.of()
+                : List.of(new InputProblem(LayerStep.subject(image), source,
+                        "does not exist (files \"" + layer.source() + "\" -> " + layer.destination() + ")"));
+    }
+
+    @Override
+    public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) throws IOException {
+        return FileEntriesLayer.builder()
+                .setName(LayerStep.layerName(image, layer))
+                .setEntries(ReproducibleEntries.of(context.resolve(layer.source()),
+                        AbsoluteUnixPath.get(layer.destination())))
+                .build();
+    }
+}
