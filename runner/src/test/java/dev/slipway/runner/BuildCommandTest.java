@@ -1,0 +1,106 @@
+package dev.slipway.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code build} as a user meets it: what it writes, exit codes, and problems named without stack traces. */
+class BuildCommandTest {
+
+    /** A scratch family with one declared file and one service: builds without any base image or network. */
+    private static Path writeFleet(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("app/www"));
+        Files.writeString(dir.resolve("app/www/health"), "{\"status\":\"ok\"}");
+        Files.writeString(dir.resolve("motd"), "hello\n");
+        Path definition = dir.resolve("TinyFleet.java");
+        Files.writeString(definition, """
+                import static dev.slipway.dsl.Slipway.*;
+                import dev.slipway.dsl.*;
+
+                public final class TinyFleet implements FleetDefinitionSource {
+                    static final Family BASE = family("tiny-base").from(Base.scratch()).files("motd", "/etc/motd");
+
+                    @Override
+                    public FleetSpec define() {
+                        MachineProfile box = machine("box");
+                        return fleet("tiny").registry("registry.example/acme").machines(box)
+                                .services(service("web").family(BASE).ports(7100, 8100).on(box).app("app")
+                                        .command("httpd", "-f", "-p", "8100", "-h", "/app/www"));
+                    }
+                }
+                """);
+        return definition;
+    }
+
+    @Test
+    void writesTarballsAndASortedImagesJsonThatIsTheSameOnASecondBuild(@TempDir Path dir) throws IOException {
+        Path definition = writeFleet(dir);
+        Path out = dir.resolve("out");
+        CliTest.Run first = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+                "--tag", "t1", "--cache", dir.resolve("cache").toString());
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(Files.isRegularFile(out.resolve("families/tiny-base.tar")));
+        assertTrue(Files.isRegularFile(out.resolve("services/web.box.tar")));
+        String index = Files.readString(out.resolve("images.json"));
+        assertTrue(index.matches("(?s)\\{\n  \"registry.example/acme/tiny-base:t1\" : \"sha256:[0-9a-f]{64}\",\n"
+                + "  \"registry.example/acme/tiny/web:t1-box\" : \"sha256:[0-9a-f]{64}\"\n}\n"), index);
+        assertTrue(first.out().contains("IMAGE"), first.out());
+        assertTrue(first.out().contains("2 images in"), first.out());
+
+        CliTest.Run second = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+                "--tag", "t1", "--cache", dir.resolve("cache").toString());
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().contains(": 0 layers built, 0 blobs pushed"), second.out());
+        assertArrayEquals(index.getBytes(), Files.readAllBytes(out.resolve("images.json")));
+    }
+
+    @Test
+    void aMissingApplicationDirectoryExitsOneNamingServiceAndPathBeforeAnyWork(@TempDir Path dir) throws IOException {
+        Path definition = writeFleet(dir);
+        Files.delete(dir.resolve("app/www/health"));
+        Files.delete(dir.resolve("app/www"));
+        Files.delete(dir.resolve("app"));
+        Path out = dir.resolve("out");
+        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("service web on box: " + dir.resolve("app") + " does not exist (application directory \"app\")\n"
+                + "1 problem(s); nothing was built.\n", run.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aRegistryThatRefusesExitsOneNamingItWithoutAStackTrace(@TempDir Path dir) throws IOException {
+        Path definition = writeFleet(dir);
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--registry",
+                "127.0.0.1:" + closed + "/acme", "--insecure", "--tag", "t1", "--cache", dir.resolve("cache").toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().startsWith("127.0.0.1:" + closed + "/acme/tiny-base:t1: cannot reach registry 127.0.0.1:"
+                + closed), run.err());
+        assertTrue(run.err().contains("127.0.0.1:" + closed + "/acme/tiny/web:t1-box: not built: its base "), run.err());
+        assertTrue(run.err().endsWith("2 image(s) failed, 0 built; no tag was pushed for a failed image.\n"), run.err());
+        assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void plainHttpIsOnlyAllowedToLoopback(@TempDir Path dir) throws IOException {
+        Path definition = writeFleet(dir);
+        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--registry",
+                "registry.example/acme", "--insecure");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("--insecure: registry.example is not a loopback address"), run.err());
+    }
+}
