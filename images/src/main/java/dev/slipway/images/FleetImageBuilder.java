@@ -2,6 +2,7 @@ package dev.slipway.images;
 
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import dev.slipway.images.packages.PackagedBaseStep;
 import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.steps.BaseImageStep;
@@ -37,13 +38,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FleetImageBuilder {
     private final LayerSteps layerSteps;
+    private final Optional<PackagedBaseStep> packagedBase;
 
     public FleetImageBuilder() {
         this(LayerSteps.standard());
     }
 
     public FleetImageBuilder(LayerSteps layerSteps) {
+        this(layerSteps, Optional.empty());
+    }
+
+    private FleetImageBuilder(LayerSteps layerSteps, Optional<PackagedBaseStep> packagedBase) {
         this.layerSteps = layerSteps;
+        this.packagedBase = packagedBase;
+    }
+
+    /** Builds families' Debian packages and wheels into a base image Slipway writes itself, and SBOMs. */
+    public FleetImageBuilder withPackages(PackagedBaseStep step) {
+        LayerSteps steps = layerSteps;
+        for (LayerStep check : step.layerSteps()) {
+            steps = steps.with(check);
+        }
+        return new FleetImageBuilder(steps, Optional.of(step));
     }
 
     /** Every local input problem of the request (missing app dirs, file copies, base tarballs), sorted. */
@@ -133,13 +149,21 @@ public final class FleetImageBuilder {
         listener.started(plan.image());
         ProgressReporter reporter = new ProgressReporter(plan.image(), listener);
         try {
-            JibContainerBuilder builder = new BaseImageStep(request.credentials())
-                    .from(plan, parent, context, reporter);
+            Optional<JibContainerBuilder> packaged = packagedBase.isPresent()
+                    ? packagedBase.get().from(plan, parent, request, context, reporter) : Optional.empty();
+            JibContainerBuilder builder = packaged.isPresent() ? packaged.get()
+                    : new BaseImageStep(request.credentials()).from(plan, parent, context, reporter);
             for (LayerPlan layer : plan.layers()) {
+                if (packaged.isPresent() && packagedBase.get().buildsIntoBase(layer)) {
+                    continue;
+                }
                 LayerStep step = layerSteps.forLayer(layer).orElseThrow();
                 builder.addFileEntriesLayer(step.layer(plan, layer, context));
             }
             new ContainerConfigStep().apply(plan, builder);
+            if (packagedBase.isPresent()) {
+                packagedBase.get().addSbom(plan, builder, context);
+            }
             ContainerizeStep.Outcome outcome = new ContainerizeStep(request.credentials())
                     .run(plan, builder, request.target(), context, reporter);
             long size = outcome.tarball().isPresent() ? Files.size(outcome.tarball().get()) : reporter.blobBytes();

@@ -14,6 +14,7 @@ import dev.slipway.images.InputProblem;
 import dev.slipway.images.InvalidBuildInputException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.SlipwayCache;
+import dev.slipway.images.packages.PackagedBaseStep;
 import dev.slipway.plan.BuildIdentity;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.ImagePlanner;
@@ -44,6 +45,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     FleetOptions options;
+
+    @Mixin
+    PackageSourceOptions packageSources;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write image tarballs and images.json here. Default (without --registry): target/slipway.")
@@ -97,7 +101,9 @@ final class BuildCommand implements Callable<Integer> {
         long started = System.nanoTime();
         BuildReport report;
         try {
-            report = new FleetImageBuilder().build(request, new ProgressPrinter(out));
+            report = new FleetImageBuilder().withPackages(new PackagedBaseStep(packageSources.sources(),
+                    (target instanceof BuildTarget.Tarballs t ? t.directory() : DEFAULT_OUT).resolve("sbom")))
+                    .build(request, new ProgressPrinter(out));
         } catch (InvalidBuildInputException e) {
             List<String> lines = new ArrayList<>(e.problems().stream().map(InputProblem::toString).toList());
             lines.add(e.problems().size() + " problem(s); nothing was built.");

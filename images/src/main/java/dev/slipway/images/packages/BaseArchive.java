@@ -1,0 +1,201 @@
+package dev.slipway.images.packages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes a family's base image as a {@code docker save} tarball that Jib reads as a base: the starting image's
+ * layers (its parent's, byte for byte) followed by layers Slipway made itself, with the config's diff IDs and
+ * history extended. Every layer is gzip-compressed, since Jib decides from the first layer whether all are.
+ */
+final class BaseArchive {
+    static final String CREATED = "1970-01-01T00:00:00Z";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A gzip-compressed layer tar and the SHA-256 of its uncompressed bytes. */
+    record Layer(Path gzip, String diffId, String createdBy) {
+    }
+
+    private BaseArchive() {
+    }
+
+    /** Writes {@code starting} (empty: from scratch) plus {@code added} to {@code out}, atomically. */
+    static void write(Optional<Path> starting, List<Layer> added, String architecture, Path out) throws IOException {
+        Files.createDirectories(out.getParent());
+        Path partial = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".partial");
+        try {
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+                 TarArchiveOutputStream tar = new TarArchiveOutputStream(file, "UTF-8")) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                ObjectNode config;
+                List<String> layers = new ArrayList<>();
+                if (starting.isPresent()) {
+                    Source source = Source.read(starting.get());
+                    config = source.config;
+                    copyLayers(starting.get(), source.layers, tar);
+                    layers.addAll(source.layers);
+                } else {
+                    config = scratchConfig(architecture);
+                }
+                ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
+                rootfs.put("type", "layers");
+                ArrayNode diffIds = rootfs.has("diff_ids") ? (ArrayNode) rootfs.get("diff_ids") : rootfs.putArray("diff_ids");
+                ArrayNode history = config.has("history") ? (ArrayNode) config.get("history") : config.putArray("history");
+                Set<String> written = new java.util.HashSet<>(layers);
+                for (Layer layer : added) {
+                    String name = layer.diffId().substring("sha256:".length()) + ".tar.gz";
+                    if (written.add(name)) {
+                        put(tar, name, Files.size(layer.gzip()), in -> Files.copy(layer.gzip(), in));
+                    }
+                    layers.add(name);
+                    diffIds.add(layer.diffId());
+                    history.addObject().put("created", CREATED).put("created_by", layer.createdBy());
+                }
+                byte[] configBytes = JSON.writeValueAsBytes(config);
+                put(tar, "config.json", configBytes.length, o -> o.write(configBytes));
+                ArrayNode manifest = JSON.createArrayNode();
+                ObjectNode entry = manifest.addObject();
+                entry.put("Config", "config.json");
+                entry.putArray("RepoTags");
+                ArrayNode layerNames = entry.putArray("Layers");
+                layers.forEach(layerNames::add);
+                byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+                put(tar, "manifest.json", manifestBytes.length, o -> o.write(manifestBytes));
+                tar.finish();
+            }
+            Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static ObjectNode scratchConfig(String architecture) {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("architecture", architecture);
+        config.put("os", "linux");
+        config.put("created", CREATED);
+        // tini execs its command through PATH; an image from scratch has none otherwise
+        config.putObject("config").putArray("Env").add("PATH=" + DEFAULT_PATH);
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+        config.putArray("history");
+        return config;
+    }
+
+    /** The starting image's manifest entry and config. */
+    private record Source(ObjectNode config, List<String> layers) {
+        static Source read(Path tarball) throws IOException {
+            Map<String, byte[]> small = new HashMap<>();
+            JsonNode manifest = null;
+            try (TarArchiveInputStream tar = open(tarball)) {
+                for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                    if (e.isFile() && e.getSize() < (4 << 20)) {
+                        small.put(clean(e.getName()), tar.readAllBytes());
+                    }
+                }
+            }
+            byte[] manifestBytes = small.get("manifest.json");
+            if (manifestBytes == null) {
+                throw new IOException(tarball + " has no manifest.json; expected a docker save tarball");
+            }
+            manifest = JSON.readTree(manifestBytes).get(0);
+            byte[] configBytes = small.get(clean(manifest.get("Config").asText()));
+            if (configBytes == null) {
+                throw new IOException(tarball + " has no config " + manifest.get("Config").asText());
+            }
+            List<String> layers = new ArrayList<>();
+            manifest.get("Layers").forEach(l -> layers.add(clean(l.asText())));
+            return new Source((ObjectNode) JSON.readTree(configBytes), layers);
+        }
+    }
+
+    private static void copyLayers(Path tarball, List<String> layers, TarArchiveOutputStream out) throws IOException {
+        Set<String> wanted = new LinkedHashSet<>(layers);
+        try (TarArchiveInputStream tar = open(tarball)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String name = clean(e.getName());
+                if (!e.isFile() || !wanted.remove(name)) {
+                    continue;
+                }
+                BufferedInputStream in = new BufferedInputStream(tar);
+                in.mark(2);
+                boolean gzipped = in.read() == 0x1f && in.read() == 0x8b;
+                in.reset();
+                if (gzipped) {
+                    long size = e.getSize();
+                    put(out, name, size, o -> in.transferTo(o));
+                } else {
+                    // a docker save tarball of another tool: compress, so every layer is alike
+                    Path gz = Files.createTempFile("slipway-layer", ".tar.gz");
+                    try {
+                        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz), 1 << 16)) {
+                            in.transferTo(o);
+                        }
+                        put(out, name, Files.size(gz), o -> Files.copy(gz, o));
+                    } finally {
+                        Files.deleteIfExists(gz);
+                    }
+                }
+            }
+        }
+        if (!wanted.isEmpty()) {
+            throw new IOException(tarball + " lacks the layers " + wanted + " its manifest lists");
+        }
+    }
+
+    private static TarArchiveInputStream open(Path tarball) throws IOException {
+        return new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tarball), 1 << 16));
+    }
+
+    private static String clean(String name) {
+        return name.startsWith("./") ? name.substring(2) : name;
+    }
+
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, long size, Content content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(0100644);
+        entry.setModTime(new Date(1000L));
+        entry.setIds(0, 0);
+        tar.putArchiveEntry(entry);
+        content.writeTo(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                tar.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                tar.write(b, off, len);
+            }
+        });
+        tar.closeArchiveEntry();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.slipway.images.packages;
+
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.JibEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import dev.slipway.dsl.Base;
+import dev.slipway.dsl.Family;
+import dev.slipway.images.BuildRequest;
+import dev.slipway.images.BuildTarget;
+import dev.slipway.images.BuiltImage;
+import dev.slipway.images.InputProblem;
+import dev.slipway.images.steps.ContainerizeStep;
+import dev.slipway.images.steps.LayerStep;
+import dev.slipway.images.steps.StepContext;
+import dev.slipway.packages.debian.LockedPackage;
+import dev.slipway.packages.python.WheelTarget;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.LayerPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Families that install Debian packages or wheels get a base image Slipway writes itself, because Jib's file-entry
+ * layers cannot carry setuid bits, hardlinks or ownership: the parent's image (or the root base) plus the family's
+ * OS layer and Python layer, as a {@code docker save} tarball Jib then builds on (env, labels, files, children,
+ * services). Every image whose lineage installs packages also gets a CycloneDX SBOM beside the image output,
+ * referenced by the label {@value CycloneDxSbom#LABEL}.
+ */
+public final class PackagedBaseStep {
+    public static final String DEBIAN = "debian";
+    public static final String WHEELS = "wheels";
+
+    private final PackageSources sources;
+    private final Path sbomDirectory;
+
+    public PackagedBaseStep(PackageSources sources, Path sbomDirectory) {
+        this.sources = sources;
+        this.sbomDirectory = sbomDirectory.toAbsolutePath().normalize();
+    }
+
+    /** The planned layer kinds this step builds into the base image; Jib must not build them again. */
+    public boolean buildsIntoBase(LayerPlan layer) {
+        return layer.name().equals(DEBIAN) || layer.name().equals(WHEELS);
+    }
+
+    /** Input checks for the two layer kinds, run with every other check before any image work. */
+    public List<LayerStep> layerSteps() {
+        return List.of(new Checks(DEBIAN), new Checks(WHEELS));
+    }
+
+    /** Where an image's SBOM goes: SBOM_DIR/families/NAME.cdx.json, SBOM_DIR/services/NAME.MACHINE.cdx.json. */
+    public Path sbomPath(ImagePlan plan) {
+        Path like = ContainerizeStep.tarballPath(sbomDirectory, plan);
+        String name = like.getFileName().toString();
+        return like.resolveSibling(name.substring(0, name.length() - ".tar".length()) + ".cdx.json");
+    }
+
+    /**
+     * For a family plan with packaged layers: writes (or reuses) its base tarball and returns a builder on it.
+     * Empty for every other plan, which starts the usual way.
+     */
+    public Optional<JibContainerBuilder> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
+            StepContext context, Consumer<JibEvent> events) throws IOException, InterruptedException {
+        if (plan.kind() != ImagePlan.Kind.FAMILY || plan.layers().stream().noneMatch(this::buildsIntoBase)) {
+            return Optional.empty();
+        }
+        Family family = context.fleet().family(plan.name()).orElseThrow();
+        List<FamilyPackages> lineage = FamilyPackages.lineage(family, context.fleetDirectory());
+        PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory());
+        List<BaseArchive.Layer> layers = new ArrayList<>();
+        FamilyPackages own = lineage.get(lineage.size() - 1);
+        if (own.debian().isPresent()) {
+            layers.add(packaged.osLayer(lineage));
+        }
+        if (own.wheels().isPresent()) {
+            layers.add(packaged.wheelLayer(lineage, FamilyPackages.wheelTarget(lineage).orElseThrow()));
+        }
+        String architecture = family.debianSuite().map(s -> s.architecture()).orElse("amd64");
+
+        Starting starting = starting(family, parent, request, context, events);
+        StringBuilder key = new StringBuilder("slipway packaged base v1\n").append(starting.identity).append('\n')
+                .append(architecture).append('\n');
+        layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
+        Path base = context.cache().staging().resolve("packaged-bases")
+                .resolve(PackagedLayers.sha256(key.toString()) + ".tar");
+        if (!Files.isRegularFile(base)) {
+            BaseArchive.write(starting.tarball, layers, architecture, base);
+        }
+        return Optional.of(Jib.from(TarImage.at(base)));
+    }
+
+    /** Writes the plan's SBOM and labels the image with its SHA-256; nothing for an image without packages. */
+    public void addSbom(ImagePlan plan, JibContainerBuilder builder, StepContext context) throws IOException {
+        Optional<Family> family = plan.kind() == ImagePlan.Kind.FAMILY
+                ? context.fleet().family(plan.name())
+                : context.fleet().service(plan.name()).map(s -> s.family());
+        if (family.isEmpty() || family.get().lineage().stream()
+                .noneMatch(f -> f.debian().isPresent() || f.wheelLock().isPresent())) {
+            return;
+        }
+        byte[] sbom = CycloneDxSbom.render(plan.image(), FamilyPackages.lineage(family.get(), context.fleetDirectory()));
+        Path file = sbomPath(plan);
+        Files.createDirectories(file.getParent());
+        Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+        try {
+            Files.write(partial, sbom);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        builder.addLabel(CycloneDxSbom.LABEL, sha256(sbom));
+    }
+
+    /** What the family's packaged layers go on: a docker save tarball (none: scratch) and what identifies it. */
+    private record Starting(Optional<Path> tarball, String identity) {
+    }
+
+    private Starting starting(Family family, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
+            Consumer<JibEvent> events) throws IOException, InterruptedException {
+        if (parent.isPresent()) {
+            BuiltImage built = parent.get();
+            if (built.tarball().isPresent()) {
+                return new Starting(built.tarball(), built.digest());
+            }
+            return new Starting(Optional.of(export(built.pinnedReference(), request, context, events)), built.digest());
+        }
+        Base base = family.rootBase();
+        if (base instanceof Base.Tarball tarball) {
+            Path file = context.fleetDirectory().resolve(tarball.path()).normalize();
+            return new Starting(Optional.of(file), "tarball " + sha256(Files.readAllBytes(file)));
+        }
+        if (base instanceof Base.RegistryImage registry) {
+            String reference = registry.reference().text();
+            return new Starting(Optional.of(export(reference, request, context, events)), reference);
+        }
+        return new Starting(Optional.empty(), "scratch");
+    }
+
+    /** An image in a registry, written as a docker save tarball by Jib (layers come through Jib's cache). */
+    private static Path export(String reference, BuildRequest request, StepContext context, Consumer<JibEvent> events)
+            throws IOException, InterruptedException {
+        Path file = context.cache().staging().resolve("exported-bases").resolve(sha256(reference.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + ".tar");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Files.createDirectories(file.getParent());
+        Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+        try {
+            ImageReference parsed = ImageReference.parse(reference);
+            RegistryImage image = request.credentials().attachTo(RegistryImage.named(parsed), parsed, events::accept);
+            boolean insecure = request.target() instanceof BuildTarget.Registry registry && registry.insecure();
+            Jib.from(image).setFormat(ImageFormat.Docker).containerize(Containerizer
+                    .to(TarImage.at(partial).named(ImageReference.parse("slipway-export/base:latest")))
+                    .setBaseImageLayersCache(context.cache().baseLayers())
+                    .setApplicationLayersCache(context.cache().applicationLayers())
+                    .setAllowInsecureRegistries(insecure)
+                    .addEventHandler(JibEvent.class, events::accept));
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (InvalidImageReferenceException | RegistryException | CacheDirectoryCreationException
+                | ExecutionException e) {
+            throw new IOException("cannot export " + reference + " as a base: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The checks of a packaged layer kind; the layer itself is built into the base, never by Jib. */
+    private final class Checks implements LayerStep {
+        private final String kind;
+
+        Checks(String kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public String kind() {
+            return kind;
+        }
+
+        @Override
+        public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
+            Optional<Family> found = context.fleet().family(image.name());
+            if (image.kind() != ImagePlan.Kind.FAMILY || found.isEmpty()) {
+                return List.of();
+            }
+            Family family = found.get();
+            String subject = LayerStep.subject(image);
+            List<FamilyPackages> lineage = FamilyPackages.lineage(family, context.fleetDirectory());
+            FamilyPackages own = lineage.get(lineage.size() - 1);
+            List<InputProblem> problems = new ArrayList<>();
+            if (kind.equals(DEBIAN)) {
+                Path lock = FamilyLocks.debianLock(context.fleetDirectory(), family);
+                own.debianProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
+                if (own.debian().isPresent()) {
+                    Set<String> locked = new HashSet<>();
+                    lineage.forEach(f -> f.debianPackages().stream().map(LockedPackage::name).forEach(locked::add));
+                    for (String name : family.debian().orElseThrow().names()) {
+                        if (!locked.contains(name)) {
+                            problems.add(new InputProblem(subject, lock, "does not lock '" + name
+                                    + "', which the family installs; run `lock` again"));
+                        }
+                    }
+                }
+            } else {
+                Path lock = FamilyPackages.wheelLock(context.fleetDirectory(), family).orElseThrow();
+                own.wheelProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
+                if (sources.wheels().isEmpty()) {
+                    problems.add(new InputProblem(subject, lock, "needs a wheel source: pass --wheels URL|DIR or set "
+                            + PackageSources.WHEELS_VARIABLE));
+                }
+                Optional<WheelTarget> target = FamilyPackages.wheelTarget(lineage);
+                if (target.isEmpty() && lineage.stream().allMatch(f -> f.debianProblems().isEmpty())) {
+                    problems.add(new InputProblem(subject, lock, "cannot be installed: no Debian python3.N package "
+                            + "in the family's lineage tells where site-packages is"));
+                }
+            }
+            return problems;
+        }
+
+        @Override
+        public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) {
+            throw new IllegalStateException("'" + kind + "' layers are part of the base image PackagedBaseStep writes");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.slipway.images.packages;
+
+import dev.slipway.images.SlipwayCache;
+import dev.slipway.packages.debian.Accounts;
+import dev.slipway.packages.debian.DebLayer;
+import dev.slipway.packages.debian.DebianLock;
+import dev.slipway.packages.debian.FetchedPackage;
+import dev.slipway.packages.debian.LockedPackage;
+import dev.slipway.packages.debian.PackageFetcher;
+import dev.slipway.packages.debian.PackageProblem;
+import dev.slipway.packages.debian.PackageProblems;
+import dev.slipway.packages.layer.LayerDigest;
+import dev.slipway.packages.layer.LayerEntry;
+import dev.slipway.packages.layer.LayerTree;
+import dev.slipway.packages.python.WheelInstaller;
+import dev.slipway.packages.python.WheelProblems;
+import dev.slipway.packages.python.WheelRequirement;
+import dev.slipway.packages.python.WheelTarget;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * A family's OS layer (its locked .debs, verified, unpacked with full fidelity, plus accounts, CA bundle and the
+ * dpkg database of the whole lineage) and its Python layer (its hash-locked wheels), each gzip-compressed and kept
+ * in the Slipway cache under a key of everything that goes into it: the same locks give the same bytes.
+ */
+final class PackagedLayers {
+    /** Bump when what goes into a layer changes, so cached layers of the old layout are not reused. */
+    private static final String LAYOUT = "slipway packaged layers v1";
+    private static final String STATUS = "var/lib/dpkg/status";
+
+    private final SlipwayCache cache;
+    private final PackageSources sources;
+    private final Path fleetDirectory;
+
+    PackagedLayers(SlipwayCache cache, PackageSources sources, Path fleetDirectory) {
+        this.cache = cache;
+        this.sources = sources;
+        this.fleetDirectory = fleetDirectory;
+    }
+
+    Path debs() {
+        return cache.root().resolve("debs");
+    }
+
+    /** The OS layer of the last family of {@code lineage}; it must install Debian packages. */
+    BaseArchive.Layer osLayer(List<FamilyPackages> lineage) throws IOException {
+        FamilyPackages own = lineage.get(lineage.size() - 1);
+        DebianLock lock = own.debian().orElseThrow();
+        StringBuilder key = new StringBuilder(LAYOUT).append("\nos\n");
+        for (FamilyPackages f : lineage) {
+            key.append("family ").append(f.family().name()).append('\n');
+            f.debianPackages().forEach(p -> key.append(line(p)));
+        }
+        String createdBy = "slipway: Debian packages of " + own.family().name() + " (" + lock.packages().size()
+                + " from " + lock.source().suite() + ")";
+        return cached(sha256(key.toString()), createdBy, out -> {
+            List<FetchedPackage> ownDebs = fetch(own);
+            DebLayer layer = new DebLayer().mergedUsr().addPackages(ownDebs)
+                    .addAccounts(Accounts.rootAndAppUser())
+                    .add(LayerEntry.directory("tmp", 01777));
+            boolean certificates = !layer.tree().entries(e -> e.path().startsWith("usr/share/ca-certificates/")
+                    && e.path().endsWith(".crt")).isEmpty();
+            if (certificates) {
+                layer.addCaBundle();
+            }
+            layer.addDpkgStatus();
+            Optional<String> inherited = inheritedStatus(lineage);
+            if (inherited.isPresent()) {
+                // this layer's status file replaces the parent's, so it lists the whole lineage
+                String mine = new String(layer.tree().get(STATUS).orElseThrow().content(), StandardCharsets.UTF_8);
+                layer.add(LayerEntry.file(STATUS, 0644, mergeStatus(inherited.get(), mine)
+                        .getBytes(StandardCharsets.UTF_8)));
+            }
+            return layer.writeTar(out);
+        });
+    }
+
+    /** The dpkg status of the nearest ancestor that installs Debian packages (it covers its own lineage). */
+    private Optional<String> inheritedStatus(List<FamilyPackages> lineage) throws IOException {
+        for (int i = lineage.size() - 2; i >= 0; i--) {
+            if (lineage.get(i).debian().isPresent()) {
+                BaseArchive.Layer parent = osLayer(lineage.subList(0, i + 1));
+                try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                        new GZIPInputStream(Files.newInputStream(parent.gzip()), 1 << 16))) {
+                    for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                        if (e.getName().equals(STATUS)) {
+                            return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                throw new IOException(parent.gzip() + " has no " + STATUS);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Both files' stanzas, sorted, as dpkg status is rendered for packages unpacked without dpkg. */
+    static String mergeStatus(String first, String second) {
+        java.util.TreeSet<String> stanzas = new java.util.TreeSet<>();
+        for (String status : List.of(first, second)) {
+            for (String stanza : status.split("\n\n")) {
+                if (!stanza.isBlank()) {
+                    stanzas.add(stanza.strip() + "\n");
+                }
+            }
+        }
+        return String.join("\n", stanzas);
+    }
+
+    /** The Python layer of the last family of {@code lineage}; it must install wheels. */
+    BaseArchive.Layer wheelLayer(List<FamilyPackages> lineage, WheelTarget target) throws IOException {
+        FamilyPackages own = lineage.get(lineage.size() - 1);
+        StringBuilder key = new StringBuilder(LAYOUT).append("\nwheels\n").append(target).append('\n');
+        for (WheelRequirement r : own.wheels().orElseThrow().requirements()) {
+            key.append(r.name()).append(' ').append(r.version()).append(' ').append(String.join(",", r.sha256()))
+                    .append('\n');
+        }
+        String createdBy = "slipway: wheels of " + own.family().name() + " ("
+                + own.wheels().get().requirements().size() + " into " + target.sitePackages() + ")";
+        return cached(sha256(key.toString()), createdBy, out -> {
+            LayerTree tree;
+            try {
+                tree = new WheelInstaller(sources.wheels().orElseThrow(), target).install(own.wheels().get());
+            } catch (WheelProblems e) {
+                throw new PackagesRefused(e.problems().stream()
+                        .map(p -> "family '" + own.family().name() + "': wheel " + p).toList());
+            }
+            return tree.writeTar(out);
+        });
+    }
+
+    private List<FetchedPackage> fetch(FamilyPackages family) throws IOException {
+        DebianLock lock = FamilyLocks.forFetching(family.debian().orElseThrow(), sources, fleetDirectory);
+        try {
+            return new PackageFetcher(debs()).fetch(lock);
+        } catch (PackageProblems e) {
+            throw new PackagesRefused(e.problems().stream().map(PackageProblem::message).toList());
+        }
+    }
+
+    private interface LayerWriter {
+        LayerDigest writeTo(OutputStream out) throws IOException;
+    }
+
+    private BaseArchive.Layer cached(String key, String createdBy, LayerWriter writer) throws IOException {
+        Path dir = cache.root().resolve("packaged-layers");
+        Path gzip = dir.resolve(key + ".tar.gz");
+        Path diffId = dir.resolve(key + ".diffid");
+        if (Files.isRegularFile(gzip) && Files.isRegularFile(diffId)) {
+            return new BaseArchive.Layer(gzip, Files.readString(diffId).strip(), createdBy);
+        }
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, key, ".partial");
+        try {
+            LayerDigest digest;
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+                digest = writer.writeTo(out);
+            }
+            Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the diff ID last: a layer counts as cached only once both are complete
+            Path idPartial = Files.createTempFile(dir, key, ".partial");
+            Files.writeString(idPartial, digest.diffId() + "\n");
+            Files.move(idPartial, diffId, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new BaseArchive.Layer(gzip, digest.diffId(), createdBy);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static String line(LockedPackage p) {
+        return p.name() + ' ' + p.version() + ' ' + p.architecture() + ' ' + p.size() + ' ' + p.sha256() + '\n';
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Packages or wheels refused (missing, or not matching their lock), every one named with its family. */
+    static final class PackagesRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PackagesRefused(List<String> problems) {
+            super(String.join("; ", problems));
+        }
+    }
+}
