@@ -1,0 +1,205 @@
+package dev.slipway.rollout;
+
+import dev.slipway.rollout.RolloutReport.Result;
+import dev.slipway.rollout.engine.DockerEngine;
+import dev.slipway.rollout.engine.EngineException;
+import dev.slipway.rollout.engine.LiveContainer;
+import dev.slipway.rollout.health.HealthGate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Carries a desired fleet out on its machines: lock every engine, resolve leftovers of a killed run, plan against
+ * live state, pre-pull every new image, then the waves (canary first), each instance through its health gate. A
+ * failed wave is rolled back as a whole and the rollout stops; removals happen only after every wave passed.
+ */
+public final class FleetRollout {
+    private final Map<String, DockerEngine> engines;
+    private final HealthGate gate;
+    private final RolloutListener events;
+    private final Duration stopGrace;
+
+    public FleetRollout(List<DockerEngine> engines, HealthGate gate, RolloutListener events, Duration stopGrace) {
+        this.engines = new LinkedHashMap<>();
+        engines.forEach(e -> this.engines.put(e.machine(), e));
+        this.gate = gate;
+        this.events = events;
+        this.stopGrace = stopGrace;
+    }
+
+    /** Reads live state and the registry digests; changes nothing. */
+    public LivePlan plan(DesiredFleet desired) {
+        Map<String, List<LiveContainer>> live = new LinkedHashMap<>();
+        Map<String, Optional<String>> digests = new LinkedHashMap<>();
+        for (DockerEngine engine : engines.values()) {
+            live.put(engine.machine(), engine.containers(desired.fleet()));
+        }
+        for (DesiredInstance instance : desired.instances()) {
+            digests.put(instance.image(), engine(instance.machine()).registryDigest(instance.image()));
+        }
+        return LivePlanner.plan(desired, live, digests);
+    }
+
+    /** The rollout; {@link DeployLockRefused} when another run holds the lock (nothing was touched then). */
+    public RolloutReport apply(DesiredFleet desired, String command, LockHolder me, boolean breakLock) {
+        Instant started = Instant.now();
+        try (DeployLock lock = DeployLock.acquire(List.copyOf(engines.values()), desired.fleet(), me, breakLock,
+                events)) {
+            List<String> leftovers = new ArrayList<>();
+            LeftoverRecovery recovery = new LeftoverRecovery(gate, events);
+            for (DockerEngine engine : engines.values()) {
+                leftovers.addAll(recovery.resolve(engine, desired));
+            }
+            LivePlan plan = plan(desired);
+            Run run = new Run(desired, command, plan, leftovers, started);
+            List<String> missing = plan.changes().stream()
+                    .filter(c -> c.action() == Action.CREATE || c.action() == Action.UPDATE)
+                    .filter(c -> c.toDigest().isEmpty())
+                    .map(c -> c.toImage().orElseThrow() + " (for " + c.machine() + ")").toList();
+            if (!missing.isEmpty()) {
+                return run.stoppedBeforeTouching("not in the registry: " + String.join(", ", missing));
+            }
+            Map<String, PulledImage> pulled;
+            try {
+                pulled = prePull(plan);
+            } catch (EngineException e) {
+                return run.stoppedBeforeTouching("pre-pull failed: " + e.getMessage());
+            }
+            for (PlannedWave wave : plan.waves()) {
+                events.on(new RolloutEvent.WaveStarted(wave.number(), wave.kind(),
+                        wave.changes().stream().map(InstanceChange::id).toList()));
+                List<Cutover> passed = new ArrayList<>();
+                for (InstanceChange change : wave.changes()) {
+                    Cutover cutover = new Cutover(engine(change.machine()), change, pulled.get(change.id()), gate,
+                            events, stopGrace);
+                    if (cutover.run()) {
+                        passed.add(cutover);
+                        continue;
+                    }
+                    String why = (wave.kind() == dev.slipway.plan.Wave.Kind.CANARY ? "canary wave " : "wave ")
+                            + wave.number() + " failed: " + change.id() + ": " + cutover.failure();
+                    run.failed(change, cutover.failure());
+                    for (int i = passed.size() - 1; i >= 0; i--) {
+                        Cutover done = passed.get(i);
+                        run.rolledBackWithWave(done.change(), done.undo());
+                    }
+                    return run.stopped(why);
+                }
+                passed.forEach(Cutover::commit);
+                passed.forEach(run::passed);
+                events.on(new RolloutEvent.WavePassed(wave.number()));
+            }
+            for (InstanceChange removal : plan.removals()) {
+                DockerEngine engine = engine(removal.machine());
+                engine.remove(removal.container());
+                events.on(new RolloutEvent.Removed(removal.machine(), removal.container()));
+                run.removed(removal);
+            }
+            return run.finished();
+        }
+    }
+
+    private Map<String, PulledImage> prePull(LivePlan plan) {
+        Map<String, PulledImage> pulled = new LinkedHashMap<>();
+        for (PlannedWave wave : plan.waves()) {
+            for (InstanceChange change : wave.changes()) {
+                DockerEngine engine = engine(change.machine());
+                String image = change.toImage().orElseThrow();
+                events.on(new RolloutEvent.Pulling(change.machine(), image));
+                String digest = engine.pull(image);
+                String repository = image.substring(0, image.lastIndexOf(':'));
+                String user = engine.imageUser(image).orElse("");
+                String revision = engine.imageLabels(image).getOrDefault("org.opencontainers.image.revision",
+                        "unknown");
+                pulled.put(change.id(), new PulledImage(image, digest, repository + "@" + digest,
+                        user, revision));
+                events.on(new RolloutEvent.Pulled(change.machine(), image, digest));
+            }
+        }
+        return pulled;
+    }
+
+    private DockerEngine engine(String machine) {
+        DockerEngine engine = engines.get(machine);
+        if (engine == null) {
+            throw new IllegalStateException("no engine for machine " + machine);
+        }
+        return engine;
+    }
+
+    /** Collects one run's outcomes in plan order. */
+    private static final class Run {
+        private final DesiredFleet desired;
+        private final String command;
+        private final LivePlan plan;
+        private final List<String> leftovers;
+        private final Instant started;
+        private final Map<String, InstanceOutcome> outcomes = new LinkedHashMap<>();
+
+        Run(DesiredFleet desired, String command, LivePlan plan, List<String> leftovers, Instant started) {
+            this.desired = desired;
+            this.command = command;
+            this.plan = plan;
+            this.leftovers = leftovers;
+            this.started = started;
+            for (InstanceChange change : plan.changes()) {
+                Outcome outcome = change.action() == Action.UNCHANGED ? Outcome.UNCHANGED : Outcome.NOT_STARTED;
+                put(change, outcome, Optional.empty(), change.action() == Action.UNCHANGED ? "up to date" : "");
+            }
+        }
+
+        void passed(Cutover cutover) {
+            InstanceChange change = cutover.change();
+            outcomes.put(change.id(), new InstanceOutcome(change.machine(), change.service(), change.action(),
+                    change.fromDigest(), Optional.of(cutover.image().digest()),
+                    change.action() == Action.CREATE ? Outcome.CREATED : Outcome.UPDATED,
+                    cutover.downtime().map(Duration::toMillis), change.reason()));
+        }
+
+        void failed(InstanceChange change, String why) {
+            put(change, Outcome.ROLLED_BACK, Optional.empty(), why);
+        }
+
+        void rolledBackWithWave(InstanceChange change, String what) {
+            put(change, Outcome.ROLLED_BACK, Optional.empty(), "its wave failed; " + what);
+        }
+
+        void removed(InstanceChange change) {
+            put(change, Outcome.REMOVED, Optional.empty(), change.reason());
+        }
+
+        private void put(InstanceChange change, Outcome outcome, Optional<Long> downtime, String detail) {
+            outcomes.put(change.id() + (change.action() == Action.REMOVE ? "#remove" : ""),
+                    new InstanceOutcome(change.machine(), change.service(), change.action(), change.fromDigest(),
+                            change.toDigest(), outcome, downtime, detail));
+        }
+
+        RolloutReport stoppedBeforeTouching(String why) {
+            return report(Result.FAILED, why + "; nothing was changed");
+        }
+
+        RolloutReport stopped(String why) {
+            return report(Result.FAILED, why);
+        }
+
+        RolloutReport finished() {
+            return report(plan.changesNothing() ? Result.NOTHING_TO_DO : Result.SUCCEEDED,
+                    plan.changesNothing() ? "every instance is up to date" : "every wave passed");
+        }
+
+        private RolloutReport report(Result result, String why) {
+            return new RolloutReport(command, desired.fleet(), desired.tag(), desired.build().revision(), result, why,
+                    List.copyOf(outcomes.values()), leftovers, started, Instant.now());
+        }
+    }
+
+    static String ids(List<InstanceChange> changes) {
+        return changes.stream().map(InstanceChange::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,12 @@
+package dev.slipway.rollout;
+
+import java.util.Optional;
+
+/** One instance in a run's report and audit line: from, to, result, cutover downtime, and why. */
+public record InstanceOutcome(String machine, String service, Action action, Optional<String> from,
+        Optional<String> to, Outcome result, Optional<Long> downtimeMillis, String detail) {
+
+    public String id() {
+        return service + "@" + machine;
+    }
+}

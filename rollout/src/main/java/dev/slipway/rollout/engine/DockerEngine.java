@@ -1,0 +1,333 @@
+package dev.slipway.rollout.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One machine's Docker Engine, through docker-java: the only class that speaks the Engine API. Every failure
+ * becomes an {@link EngineException} naming the machine; "not found" is a value ({@link Optional}), not an error.
+ */
+public final class DockerEngine implements AutoCloseable {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HostEndpoint host;
+    private final DockerHttpClient http;
+    private final DockerClient client;
+
+    private DockerEngine(HostEndpoint host, DockerHttpClient http, DockerClient client) {
+        this.host = host;
+        this.http = http;
+        this.client = client;
+    }
+
+    /** Connects and pings; an unreachable engine is an {@link EngineException} naming the machine. */
+    public static DockerEngine connect(HostEndpoint host) {
+        DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host.engine().toString())
+                .withDockerTlsVerify(host.tlsDirectory().isPresent());
+        host.tlsDirectory().ifPresent(dir -> config.withDockerCertPath(dir.toString()));
+        DockerClientConfig built = config.build();
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(built.getDockerHost())
+                .sslConfig(built.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(10))
+                .build();
+        DockerEngine engine = new DockerEngine(host, http, DockerClientImpl.getInstance(built, http));
+        try {
+            engine.call("unreachable", () -> engine.client.pingCmd().exec());
+            return engine;
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    public HostEndpoint host() {
+        return host;
+    }
+
+    public String machine() {
+        return host.machine();
+    }
+
+    /** Every container (running or not) labelled with this fleet. */
+    public List<LiveContainer> containers(String fleet) {
+        List<Container> listed = call("cannot list containers", () -> client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.FLEET, fleet)).exec());
+        List<LiveContainer> live = new ArrayList<>();
+        for (Container container : listed) {
+            inspect(container.getId()).ifPresent(live::add);
+        }
+        live.sort(java.util.Comparator.comparing(LiveContainer::name));
+        return live;
+    }
+
+    public Optional<LiveContainer> inspect(String nameOrId) {
+        InspectContainerResponse inspected;
+        try {
+            inspected = client.inspectContainerCmd(nameOrId).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot inspect container " + nameOrId, e);
+        }
+        Map<String, String> labels = inspected.getConfig().getLabels() == null ? Map.of()
+                : inspected.getConfig().getLabels();
+        InspectContainerResponse.ContainerState state = inspected.getState();
+        Optional<String> health = Optional.ofNullable(state.getHealth()).map(h -> h.getStatus());
+        Optional<Instant> started = Optional.ofNullable(state.getStartedAt())
+                .filter(s -> !s.startsWith("0001-"))
+                .map(Instant::parse);
+        String name = inspected.getName().startsWith("/") ? inspected.getName().substring(1) : inspected.getName();
+        return Optional.of(new LiveContainer(inspected.getId(), name,
+                labels.getOrDefault(Labels.SERVICE, ""), labels.getOrDefault(Labels.MACHINE, ""),
+                labels.getOrDefault(Labels.IMAGE, inspected.getConfig().getImage()),
+                Optional.ofNullable(labels.get(Labels.IMAGE_DIGEST)),
+                Optional.ofNullable(labels.get(Labels.REVISION)),
+                Optional.ofNullable(labels.get(Labels.SETTINGS)),
+                parsePorts(labels.get(Labels.PORTS)),
+                Optional.ofNullable(labels.get(Labels.HEALTH_PORT)).map(Integer::valueOf),
+                Boolean.TRUE.equals(state.getRunning()),
+                state.getStatus() == null ? "unknown" : state.getStatus(),
+                health, started, labels));
+    }
+
+    /**
+     * The digest the registry holds for {@code image} ({@code repo:tag}), asked through this engine so its own
+     * registry settings and credentials apply; empty when the registry has no such tag.
+     */
+    public Optional<String> registryDigest(String image) {
+        String path = "/distribution/" + URLEncoder.encode(image, StandardCharsets.UTF_8).replace("%2F", "/")
+                .replace("%3A", ":") + "/json";
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(path).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            String body = new String(readAll(response.getBody()), StandardCharsets.UTF_8);
+            if (response.getStatusCode() == 200) {
+                JsonNode descriptor = JSON.readTree(body).path("Descriptor").path("digest");
+                return descriptor.isTextual() ? Optional.of(descriptor.asText()) : Optional.empty();
+            }
+            if (response.getStatusCode() == 401 || response.getStatusCode() == 403 || response.getStatusCode() == 404
+                    || body.contains("manifest unknown") || body.contains("not found")) {
+                return Optional.empty();
+            }
+            throw new EngineException(machine(), "cannot look up " + image + " in its registry",
+                    new IOException("HTTP " + response.getStatusCode() + ": " + body.strip()));
+        } catch (IOException e) {
+            throw new EngineException(machine(), "cannot look up " + image + " in its registry", e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot look up " + image + " in its registry", e);
+        }
+    }
+
+    /** Pulls {@code repo:tag} and returns the digest it now has locally ({@code sha256:...}). */
+    public String pull(String image) {
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > image.lastIndexOf('/');
+        String repository = tagged ? image.substring(0, colon) : image;
+        String tag = tagged ? image.substring(colon + 1) : "latest";
+        call("cannot pull " + image, () -> {
+            try {
+                return client.pullImageCmd(repository).withTag(tag).exec(new PullImageResultCallback())
+                        .awaitCompletion(30, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+        return localDigest(image).orElseThrow(() -> new EngineException(machine(), "pulled " + image,
+                new IllegalStateException("the engine reports no registry digest for it")));
+    }
+
+    /** The registry digest of a local image {@code repo:tag}, from its RepoDigests. */
+    public Optional<String> localDigest(String image) {
+        Optional<InspectImageResponse> inspected = inspectImage(image);
+        if (inspected.isEmpty() || inspected.get().getRepoDigests() == null) {
+            return Optional.empty();
+        }
+        String repository = repositoryOf(image);
+        return inspected.get().getRepoDigests().stream()
+                .filter(d -> d.startsWith(repository + "@"))
+                .map(d -> d.substring(d.indexOf('@') + 1))
+                .findFirst();
+    }
+
+    /** The user the image runs as ({@code uid:gid} or a name), empty when the image sets none. */
+    public Optional<String> imageUser(String image) {
+        return inspectImage(image).map(i -> i.getConfig() == null ? null : i.getConfig().getUser())
+                .filter(u -> !u.isEmpty());
+    }
+
+    public Map<String, String> imageLabels(String image) {
+        return inspectImage(image).map(i -> i.getConfig() == null || i.getConfig().getLabels() == null
+                ? Map.<String, String>of() : i.getConfig().getLabels()).orElse(Map.of());
+    }
+
+    private Optional<InspectImageResponse> inspectImage(String image) {
+        try {
+            return Optional.of(client.inspectImageCmd(image).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot inspect image " + image, e);
+        }
+    }
+
+    /** Creates (does not start) a container; its ports are not bound until it starts. */
+    public String create(ContainerSpec spec) {
+        HealthCheck check = new HealthCheck()
+                .withTest(spec.healthCheck().test())
+                .withInterval(spec.healthCheck().intervalSeconds() * NANOS_PER_SECOND)
+                .withTimeout(spec.healthCheck().timeoutSeconds() * NANOS_PER_SECOND)
+                .withStartPeriod(spec.healthCheck().startPeriodSeconds() * NANOS_PER_SECOND)
+                .withRetries(spec.healthCheck().retries());
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withNetworkMode("host")
+                .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+                .withSecurityOpts(List.of("no-new-privileges:true"));
+        return call("cannot create container " + spec.name(), () -> client.createContainerCmd(spec.pinnedImage())
+                .withName(spec.name())
+                .withUser(spec.user())
+                .withLabels(spec.labels())
+                .withHealthcheck(check)
+                .withHostConfig(hostConfig)
+                .exec().getId());
+    }
+
+    public void start(String container) {
+        call("cannot start " + container, () -> client.startContainerCmd(container).exec());
+    }
+
+    public void stop(String container, Duration grace) {
+        try {
+            client.stopContainerCmd(container).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (com.github.dockerjava.api.exception.NotModifiedException alreadyStopped) {
+            // stopping a stopped container is what we wanted anyway
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot stop " + container, e);
+        }
+    }
+
+    public void rename(String container, String newName) {
+        call("cannot rename " + container + " to " + newName,
+                () -> client.renameContainerCmd(container).withName(newName).exec());
+    }
+
+    /** Stops (if running) and removes; a container that is already gone is fine. */
+    public void remove(String container) {
+        try {
+            client.removeContainerCmd(container).withForce(true).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot remove " + container, e);
+        }
+    }
+
+    /**
+     * Creates the named volume unless it exists and returns the labels it has now: the engine creates a name once,
+     * so whoever finds their own labels on it holds it.
+     */
+    public Map<String, String> createVolumeIfAbsent(String name, Map<String, String> labels) {
+        Map<String, String> now = call("cannot create volume " + name,
+                () -> client.createVolumeCmd().withName(name).withLabels(labels).exec().getLabels());
+        return now == null ? Map.of() : now;
+    }
+
+    public Optional<Map<String, String>> volumeLabels(String name) {
+        try {
+            Map<String, String> labels = client.inspectVolumeCmd(name).exec().getLabels();
+            return Optional.of(labels == null ? Map.of() : labels);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot inspect volume " + name, e);
+        }
+    }
+
+    public void removeVolume(String name) {
+        try {
+            client.removeVolumeCmd(name).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot remove volume " + name, e);
+        }
+    }
+
+    private <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), what, e);
+        }
+    }
+
+    private void call(String what, Runnable action) {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    static String repositoryOf(String image) {
+        int at = image.indexOf('@');
+        String rest = at >= 0 ? image.substring(0, at) : image;
+        int colon = rest.lastIndexOf(':');
+        return colon > rest.lastIndexOf('/') ? rest.substring(0, colon) : rest;
+    }
+
+    private static List<Integer> parsePorts(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+    }
+
+    private static byte[] readAll(InputStream body) throws IOException {
+        return body == null ? new byte[0] : body.readAllBytes();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing a connection pool cannot fail in a way the user could act on
+        }
+    }
+}

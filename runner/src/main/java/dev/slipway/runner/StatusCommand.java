@@ -1,0 +1,92 @@
+package dev.slipway.runner;
+
+import dev.slipway.plan.BuildIdentity;
+import dev.slipway.rollout.DesiredFleet;
+import dev.slipway.rollout.Digests;
+import dev.slipway.rollout.InstanceStatus;
+import dev.slipway.rollout.StatusReader;
+import dev.slipway.rollout.engine.ConnectedHosts;
+import dev.slipway.rollout.engine.EngineException;
+import dev.slipway.rollout.health.HttpHealthGate;
+import dev.slipway.validation.Fleet;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Per machine and service: desired digest (the tag in the registry) and running digest, "
+                + "container state, Docker health and a live GET /health, uptime, and drift. Changes nothing.",
+                "Exit codes: 0 no drift, 1 error, 4 drift found."})
+final class StatusCommand implements Callable<Integer> {
+    static final int DRIFT = 4;
+
+    @Mixin
+    FleetOptions options;
+
+    @Mixin
+    HostsOptions hosts;
+
+    @Option(names = "--tag", paramLabel = "TAG",
+            description = "The desired tag. Default: YYYYMMDD-<short sha> of the definition's git HEAD commit.")
+    String tag;
+
+    @Option(names = "--registry", paramLabel = "HOST[:PORT]/ORG",
+            description = "Replaces the fleet's registry in every image name.")
+    String registry;
+
+    @Option(names = "--json", description = "Print the rows as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!hosts.configured()) {
+            throw new UserError("status needs the machines: --host NAME=ENGINE (repeatable) or --hosts-file FILE");
+        }
+        FleetSource source = options.load();
+        Fleet fleet = new FleetSource(registry == null ? source.spec() : source.spec().registry(registry),
+                source.directory(), source.origin()).compile();
+        BuildIdentity build = GitRevision.of(source.directory(), Optional.ofNullable(tag));
+        DesiredFleet desired = DesiredFleet.of(fleet, build, fleet.rollout().batchSize());
+        List<InstanceStatus> rows;
+        try (ConnectedHosts connected = hosts.connect(fleet, desired)) {
+            rows = new StatusReader(connected.engines(), HttpHealthGate.forPath("/health")).read(desired);
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(rows));
+        } else {
+            out.printf("Fleet %s, desired tag %s%n", fleet.name(), build.tag());
+            String machine = null;
+            for (InstanceStatus row : rows) {
+                if (!row.machine().equals(machine)) {
+                    machine = row.machine();
+                    out.printf("  %s:%n", machine);
+                }
+                out.printf("    %-32s desired %s  running %s  %s, docker health %s, /health %s, up %s  drift: %s%n",
+                        row.service(), Digests.shortForm(row.desiredDigest()), Digests.shortForm(row.runningDigest()),
+                        row.state(), row.dockerHealth().orElse("-"), row.healthAnswer().orElse("-"),
+                        row.uptimeSeconds().map(StatusCommand::uptime).orElse("-"),
+                        row.drift().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            }
+        }
+        out.flush();
+        return rows.stream().allMatch(r -> r.drift() == InstanceStatus.Drift.NONE) ? 0 : DRIFT;
+    }
+
+    static String uptime(long seconds) {
+        return seconds >= 3600 ? seconds / 3600 + "h" + (seconds % 3600) / 60 + "m"
+                : seconds >= 60 ? seconds / 60 + "m" + seconds % 60 + "s" : seconds + "s";
+    }
+}
