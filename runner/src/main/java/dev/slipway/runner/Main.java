@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Fleets as code: validate, plan, build and roll out a fleet declared in Java.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, BuildCommand.class, ApplyCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, LockCommand.class, BuildCommand.class, ApplyCommand.class,
                 RollbackCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
