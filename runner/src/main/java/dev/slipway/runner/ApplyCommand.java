@@ -61,6 +61,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Slipway's layer cache (see build --help).")
     Path cache;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "Images built at once (see build --help).")
+    Integer parallel;
+
     @Spec
     CommandSpec spec;
 
@@ -119,6 +122,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         if (cache != null) {
             args.addAll(List.of("--cache", cache.toString()));
+        }
+        if (parallel != null) {
+            args.addAll(List.of("--parallel", parallel.toString()));
         }
         CommandLine cli = Main.commandLine();
         cli.setOut(spec.commandLine().getOut());
