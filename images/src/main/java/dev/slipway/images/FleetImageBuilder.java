@@ -92,18 +92,25 @@ public final class FleetImageBuilder {
         });
         try {
             Map<String, CompletableFuture<BuiltImage>> byImage = new LinkedHashMap<>();
+            Map<String, CompletableFuture<BuiltImage>> lastByRepository = new LinkedHashMap<>();
             for (ImagePlan plan : request.plans()) {
                 CompletableFuture<BuiltImage> parent = byImage.get(plan.base());
-                CompletableFuture<BuiltImage> future = parent == null
-                        ? CompletableFuture.supplyAsync(() -> buildOne(plan, Optional.empty(), request, context,
-                                listener), pool)
-                        : parent.handleAsync((built, failed) -> {
-                            if (failed != null) {
-                                throw new SkippedImage(plan.base());
-                            }
-                            return buildOne(plan, Optional.of(built), request, context, listener);
-                        }, pool);
+                CompletableFuture<Optional<BuiltImage>> ready = parent == null
+                        ? CompletableFuture.completedFuture(Optional.empty()) : parent.thenApply(Optional::of);
+                // One push per repository at a time: docker-registry 2.x answers 500 when two pushes race on the
+                // same blob of one repository (a service's per-machine images share all but two layers).
+                CompletableFuture<BuiltImage> previous = lastByRepository.get(repositoryOf(plan.image()));
+                if (previous != null) {
+                    ready = ready.thenCombine(previous.handle((built, failed) -> null), (base, ignored) -> base);
+                }
+                CompletableFuture<BuiltImage> future = ready.handleAsync((base, failed) -> {
+                    if (failed != null) {
+                        throw new SkippedImage(plan.base());
+                    }
+                    return buildOne(plan, base, request, context, listener);
+                }, pool);
                 byImage.put(plan.image(), future);
+                lastByRepository.put(repositoryOf(plan.image()), future);
             }
             return collect(byImage, request);
         } finally {
@@ -184,6 +191,11 @@ public final class FleetImageBuilder {
                 FailureMessages.describe(e, registryOf(plan.image()), request.credentials()));
         listener.failed(failure);
         return new ImageBuildError(failure);
+    }
+
+    private static String repositoryOf(String image) {
+        int tag = image.lastIndexOf(':');
+        return tag > image.lastIndexOf('/') ? image.substring(0, tag) : image;
     }
 
     private static String registryOf(String image) {
