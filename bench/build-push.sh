@@ -246,6 +246,10 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
   local label="$1"
   fleet_dir="$work/fleets/$label"
   mkdir -p "$work/fleets"
+  # the busybox base (example and generated fleets) is made from Debian packages; a fresh clone has none yet
+  if [ "$label" != python ] && [ ! -f "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" ]; then
+    bash "$ROOT/examples/busybox-fleet/make-base.sh" > /dev/null
+  fi
   case "$label" in
     example)
       cp -r "$ROOT/examples/busybox-fleet" "$fleet_dir"
