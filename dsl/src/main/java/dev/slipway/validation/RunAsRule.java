@@ -9,16 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** No service runs as root or without tini as PID 1, and one UID has one user name across the fleet. */
-public final class RunAsRule implements Rule {
-
-    /** This rule alone, for assertions in tests: the problems it finds, sorted. */
-    public static List<Problem> problems(FleetSpec fleet) {
-        List<Problem> problems = new java.util.ArrayList<>();
-        new RunAsRule().check(fleet, problems);
-        java.util.Collections.sort(problems);
-        return problems;
-    }
-
+final class RunAsRule implements Rule {
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {

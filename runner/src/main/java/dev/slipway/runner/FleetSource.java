@@ -6,7 +6,6 @@ import dev.slipway.validation.Compilation;
 import dev.slipway.validation.Fleet;
 import dev.slipway.validation.InvalidFleetException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -167,11 +166,6 @@ public record FleetSource(FleetSpec spec, Path directory, String origin) {
                     }
                 }
             };
-        }
-
-        @Override
-        public void close() throws IOException {
-            super.close();
         }
     }
 }
