@@ -8,17 +8,17 @@ public record BuildReport(List<BuiltImage> images) {
         images = List.copyOf(images);
     }
 
+    /** The sum of every image's work; {@code upToDate} when every image was. */
     public ImageWork totalWork() {
-        int built = 0;
-        int pushed = 0;
-        int skipped = 0;
-        long bytes = 0;
+        ImageWork total = ImageWork.UP_TO_DATE;
         for (BuiltImage image : images) {
-            built += image.work().layersBuilt();
-            pushed += image.work().blobsPushed();
-            skipped += image.work().blobsSkipped();
-            bytes += image.work().bytesTransferred();
+            total = total.plus(image.work());
         }
-        return new ImageWork(built, pushed, skipped, bytes);
+        return total;
+    }
+
+    /** How many images were already in the registry as planned, so Jib did not run for them. */
+    public long upToDate() {
+        return images.stream().filter(image -> image.work().upToDate()).count();
     }
 }

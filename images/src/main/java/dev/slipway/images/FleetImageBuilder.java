@@ -2,6 +2,7 @@ package dev.slipway.images;
 
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import dev.slipway.dsl.Base;
 import dev.slipway.images.packages.PackagedBaseStep;
 import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
@@ -24,9 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds every planned image: families before the families and services built on them, images that do not depend
@@ -84,12 +88,10 @@ public final class FleetImageBuilder {
             throw new InvalidBuildInputException(problems);
         }
         StepContext context = context(request);
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(request.parallelism(), runnable -> {
-            Thread thread = new Thread(runnable, "slipway-build-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        Optional<PushedImages> pushed = request.target() instanceof BuildTarget.Registry registry
+                ? Optional.of(new PushedImages(request.cache(), request.credentials(), registry.insecure()))
+                : Optional.empty();
+        RankedPool pool = new RankedPool(request.parallelism());
         try {
             Map<String, CompletableFuture<BuiltImage>> byImage = new LinkedHashMap<>();
             Map<String, CompletableFuture<BuiltImage>> lastByRepository = new LinkedHashMap<>();
@@ -103,18 +105,21 @@ public final class FleetImageBuilder {
                 if (previous != null) {
                     ready = ready.thenCombine(previous.handle((built, failed) -> null), (base, ignored) -> base);
                 }
+                // Families first: images wait on them, while nothing waits on a service.
+                int rank = plan.kind() == ImagePlan.Kind.FAMILY ? 0 : 1;
                 CompletableFuture<BuiltImage> future = ready.handleAsync((base, failed) -> {
                     if (failed != null) {
                         throw new SkippedImage(plan.base());
                     }
-                    return buildOne(plan, base, request, context, listener);
-                }, pool);
+                    return buildOne(plan, base, request, context, pushed, listener);
+                }, pool.at(rank));
                 byImage.put(plan.image(), future);
                 lastByRepository.put(repositoryOf(plan.image()), future);
             }
             return collect(byImage, request);
         } finally {
             pool.shutdownNow();
+            pushed.ifPresent(PushedImages::close);
         }
     }
 
@@ -152,7 +157,7 @@ public final class FleetImageBuilder {
     }
 
     private BuiltImage buildOne(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
-            StepContext context, ProgressListener listener) {
+            StepContext context, Optional<PushedImages> pushed, ProgressListener listener) {
         listener.started(plan.image());
         ProgressReporter reporter = new ProgressReporter(plan.image(), listener);
         try {
@@ -171,11 +176,26 @@ public final class FleetImageBuilder {
             if (packagedBase.isPresent()) {
                 packagedBase.get().addSbom(plan, builder, context);
             }
+            // A family whose base Slipway writes from packages has no start this class can name; it goes to Jib.
+            Optional<String> fingerprint = pushed.isPresent() && packaged.isEmpty()
+                    ? ImageFingerprint.of(plan.image(), start(plan, parent, context), builder.toContainerBuildPlan(),
+                            ContainerizeStep.TOOL_VERSION)
+                    : Optional.empty();
+            Optional<PushedImages.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image(), f));
+            if (same.isPresent()) {
+                BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
+                        ImageWork.UP_TO_DATE);
+                listener.finished(built);
+                return built;
+            }
             ContainerizeStep.Outcome outcome = new ContainerizeStep(request.credentials())
                     .run(plan, builder, request.target(), context, reporter);
             long size = outcome.tarball().isPresent() ? Files.size(outcome.tarball().get()) : reporter.blobBytes();
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
                     outcome.tarball(), reporter.work());
+            if (fingerprint.isPresent()) {
+                pushed.get().record(plan.image(), fingerprint.get(), built.digest(), size);
+            }
             listener.finished(built);
             return built;
         } catch (InterruptedException e) {
@@ -184,6 +204,21 @@ public final class FleetImageBuilder {
         } catch (Exception e) {
             throw fail(plan, e, request, listener);
         }
+    }
+
+    /** Where an image starts, for its fingerprint: its parent's digest, or its root base. */
+    private static String start(ImagePlan plan, Optional<BuiltImage> parent, StepContext context) throws IOException {
+        if (parent.isPresent()) {
+            return parent.get().pinnedReference();
+        }
+        Optional<Base> base = BaseImageStep.rootBase(plan, context);
+        if (base.isPresent() && base.get() instanceof Base.Tarball tarball) {
+            return "tarball " + ImageFingerprint.source(context.fleetDirectory().resolve(tarball.path()).normalize());
+        }
+        if (base.isPresent() && base.get() instanceof Base.RegistryImage registry) {
+            return registry.reference().text();
+        }
+        return "scratch";
     }
 
     private static ImageBuildError fail(ImagePlan plan, Exception e, BuildRequest request, ProgressListener listener) {
@@ -208,6 +243,45 @@ public final class FleetImageBuilder {
 
     private static StepContext context(BuildRequest request) {
         return new StepContext(request.fleet(), request.fleetDirectory(), request.cache());
+    }
+
+    /**
+     * A fixed pool whose queue runs lower ranks first, then in the order tasks arrived. Tasks are only queued once
+     * the images they wait on are built, so the rank only orders work that is ready.
+     */
+    private static final class RankedPool {
+        private final ThreadPoolExecutor executor;
+        private final AtomicLong arrivals = new AtomicLong();
+
+        RankedPool(int threads) {
+            AtomicInteger threadNumber = new AtomicInteger();
+            this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                    new PriorityBlockingQueue<>(), runnable -> {
+                        Thread thread = new Thread(runnable, "slipway-build-" + threadNumber.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+        }
+
+        Executor at(int rank) {
+            return task -> executor.execute(new Ranked(rank, arrivals.getAndIncrement(), task));
+        }
+
+        void shutdownNow() {
+            executor.shutdownNow();
+        }
+    }
+
+    private record Ranked(int rank, long arrival, Runnable task) implements Runnable, Comparable<Ranked> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Ranked other) {
+            return rank != other.rank ? Integer.compare(rank, other.rank) : Long.compare(arrival, other.arrival);
+        }
     }
 
     /** An image's own failure, already described. */

@@ -1,9 +1,11 @@
 package dev.slipway.images;
 
+import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +56,20 @@ public final class RegistryCredentials {
         image.addCredentialRetriever(factory.dockerConfig(dockerConfig));
         image.addCredentialRetriever(factory.wellKnownCredentialHelpers());
         return image;
+    }
+
+    /**
+     * The credential for {@code reference} from the same sources, in the same order, as {@link #attachTo}; empty
+     * for anonymous access.
+     */
+    public Optional<Credential> credentialFor(ImageReference reference, Consumer<LogEvent> logger)
+            throws CredentialRetrievalException {
+        if (fromEnvironmentVariables()) {
+            return Optional.of(Credential.from(username.get(), password.get()));
+        }
+        CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, logger);
+        Optional<Credential> fromConfig = factory.dockerConfig(dockerConfig).retrieve();
+        return fromConfig.isPresent() ? fromConfig : factory.wellKnownCredentialHelpers().retrieve();
     }
 
     /** {@code message} with the password (if any) replaced, for anything shown to a user. */

@@ -43,9 +43,14 @@ final class ProgressPrinter implements ProgressListener {
 
     @Override
     public void finished(BuiltImage image) {
-        print(String.format(Locale.ROOT, "  done   %s %s (%d layers built, %d blobs pushed, %d skipped)",
-                image.image(), image.digest().substring(0, Math.min(19, image.digest().length())),
-                image.work().layersBuilt(), image.work().blobsPushed(), image.work().blobsSkipped()));
+        String digest = image.digest().substring(0, Math.min(19, image.digest().length()));
+        if (image.work().upToDate()) {
+            print("  done   " + image.image() + " " + digest + " (up to date: inputs unchanged, tag checked)");
+            return;
+        }
+        print(String.format(Locale.ROOT, "  done   %s %s (%d layers built, %d blobs pushed, %d mounted, %d skipped)",
+                image.image(), digest, image.work().layersBuilt(), image.work().blobsPushed(),
+                image.work().blobsMounted(), image.work().blobsSkipped()));
     }
 
     @Override

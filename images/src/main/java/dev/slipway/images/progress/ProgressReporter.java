@@ -3,10 +3,14 @@ package dev.slipway.images.progress;
 import com.google.cloud.tools.jib.api.JibEvent;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.event.events.TimerEvent;
 import com.google.cloud.tools.jib.event.progress.Allocation;
 import dev.slipway.images.ImageWork;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -14,12 +18,16 @@ import java.util.regex.Pattern;
  * Listens to Jib's events for one image and keeps the count of what was really done. Jib tells a layer was built
  * (not taken from its cache) with a debug log "Building ... layer built sha256:...", a blob already in the
  * registry with "Skipping push; BLOB already exists", and gives every blob push, layer build and base-layer
- * compression its own progress allocation whose units are bytes (or 1 for a layer build).
+ * compression its own progress allocation whose units are bytes (or 1 for a layer build). A blob it really uploads
+ * gets a timer lap "pushBlob PATCH sha256:..."; a blob that started to push, was not already there and was not
+ * uploaded was mounted from the base image's repository.
  */
 public final class ProgressReporter implements Consumer<JibEvent> {
     private static final Pattern LAYER_BUILT = Pattern.compile("Building .* layer built sha256:[0-9a-f]{64}");
     private static final Pattern BLOB_SKIPPED =
             Pattern.compile("Skipping push; BLOB already exists.*size: ([0-9]+)");
+    private static final String BLOB_PUSH = "pushing blob ";
+    private static final String BLOB_UPLOAD = "pushBlob PATCH ";
     private static final long NOTIFY_EVERY_BYTES = 4L << 20;
 
     private final String image;
@@ -33,7 +41,8 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     private int blobsStarted;
     private int blobsSkipped;
     private long blobBytesStarted;
-    private long skippedBytes;
+    private final Map<String, Long> blobSizes = new HashMap<>();
+    private final Set<String> uploaded = new HashSet<>();
 
     public ProgressReporter(String image, ProgressListener listener) {
         this.image = image;
@@ -48,6 +57,8 @@ public final class ProgressReporter implements Consumer<JibEvent> {
                 onLog(log);
             } else if (event instanceof ProgressEvent progress) {
                 notice = onProgress(progress);
+            } else if (event instanceof TimerEvent timer && timer.getDescription().startsWith(BLOB_UPLOAD)) {
+                uploaded.add(timer.getDescription().substring(BLOB_UPLOAD.length()));
             }
         }
         if (notice != null) {
@@ -63,7 +74,6 @@ public final class ProgressReporter implements Consumer<JibEvent> {
             java.util.regex.Matcher skipped = BLOB_SKIPPED.matcher(message);
             if (skipped.matches()) {
                 blobsSkipped++;
-                skippedBytes += Long.parseLong(skipped.group(1));
             }
         }
     }
@@ -71,7 +81,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     private ImageProgress onProgress(ProgressEvent event) {
         Allocation allocation = event.getAllocation();
         String description = allocation.getDescription();
-        boolean blob = description.startsWith("pushing blob ");
+        boolean blob = description.startsWith(BLOB_PUSH);
         boolean layerSized = blob || description.startsWith("compressing layer ")
                 || (description.startsWith("building ") && description.endsWith(" layer"));
         if (!layerSized) {
@@ -88,6 +98,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
             if (blob) {
                 blobsStarted++;
                 blobBytesStarted += task[1];
+                blobSizes.put(description.substring(BLOB_PUSH.length()), task[1]);
             }
         }
         boolean wasDone = task[0] >= task[1];
@@ -106,10 +117,11 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         return null;
     }
 
-    /** Blobs really sent are the ones Jib started to push less those the registry already had. */
+    /** Blobs uploaded (and their bytes), mounted, and found already in the registry. */
     public synchronized ImageWork work() {
-        int pushed = Math.max(0, blobsStarted - blobsSkipped);
-        return new ImageWork(layersBuilt, pushed, blobsSkipped, Math.max(0, blobBytesStarted - skippedBytes));
+        long bytes = uploaded.stream().mapToLong(digest -> blobSizes.getOrDefault(digest, 0L)).sum();
+        int mounted = Math.max(0, blobsStarted - blobsSkipped - uploaded.size());
+        return new ImageWork(false, layersBuilt, uploaded.size(), mounted, blobsSkipped, bytes);
     }
 
     /** Bytes of every blob Jib handled for this image (its compressed layers and config, when pushing). */

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  */
 public final class ContainerizeStep {
     /** Part of every image's history ("slipway:1"); bump only when the image layout Slipway writes changes. */
-    static final String TOOL_NAME = "slipway";
-    static final String TOOL_VERSION = "1";
+    public static final String TOOL_NAME = "slipway";
+    public static final String TOOL_VERSION = "1";
 
     private final RegistryCredentials credentials;
 
