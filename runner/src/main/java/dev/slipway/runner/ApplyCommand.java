@@ -69,7 +69,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FleetSource source = options.load();
+        FleetSource source = options.load(BuildCommand.slipwayCache(cache));
         FleetSpec fleetSpec = registry == null ? source.spec() : source.spec().registry(registry);
         Fleet fleet = new FleetSource(fleetSpec, source.directory(), source.origin()).compile();
         BuildIdentity build = GitRevision.of(source.directory(), Optional.ofNullable(tag));

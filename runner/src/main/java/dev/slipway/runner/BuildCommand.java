@@ -80,7 +80,8 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BuildTarget target = target();
-        FleetSource source = options.load();
+        SlipwayCache slipwayCache = slipwayCache(cache);
+        FleetSource source = options.load(slipwayCache);
         FleetSpec fleetSpec = registry == null ? source.spec() : source.spec().registry(registry);
         Fleet fleet = new FleetSource(fleetSpec, source.directory(), source.origin()).compile();
         BuildIdentity build = GitRevision.of(source.directory(), Optional.ofNullable(tag));
@@ -89,7 +90,6 @@ final class BuildCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new UserError("--parallel: " + parallelism + " is not positive; expected 1 or more");
         }
-        SlipwayCache slipwayCache = cache == null ? SlipwayCache.fromEnvironment(System.getenv()) : new SlipwayCache(cache);
         BuildRequest request = new BuildRequest(fleet, plans, source.directory(), target, slipwayCache,
                 RegistryCredentials.fromEnvironment(System.getenv()), parallelism);
 
@@ -125,6 +125,11 @@ final class BuildCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /** {@code --cache}, else the environment's: the layer caches and the compiled definitions live there. */
+    static SlipwayCache slipwayCache(Path cache) {
+        return cache == null ? SlipwayCache.fromEnvironment(System.getenv()) : new SlipwayCache(cache);
     }
 
     private BuildTarget target() {

@@ -1,5 +1,6 @@
 package dev.slipway.runner;
 
+import dev.slipway.images.SlipwayCache;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -17,7 +18,13 @@ public final class FleetOptions {
                     + "Default: the .java file's directory, or the current directory for a class.")
     Path directory;
 
+    /** Loads the fleet; a compiled .java definition is cached in $SLIPWAY_CACHE, else ~/.cache/slipway. */
     public FleetSource load() {
-        return FleetSource.load(fleet, Optional.ofNullable(directory));
+        return load(SlipwayCache.fromEnvironment(System.getenv()));
+    }
+
+    /** Loads the fleet, caching a compiled .java definition in {@code cache} (a command's {@code --cache}). */
+    public FleetSource load(SlipwayCache cache) {
+        return FleetSource.load(fleet, Optional.ofNullable(directory), cache);
     }
 }

@@ -2,41 +2,32 @@ package dev.slipway.runner;
 
 import dev.slipway.dsl.FleetDefinitionSource;
 import dev.slipway.dsl.FleetSpec;
+import dev.slipway.images.SlipwayCache;
 import dev.slipway.validation.Compilation;
 import dev.slipway.validation.Fleet;
 import dev.slipway.validation.InvalidFleetException;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.net.URI;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.FileObject;
-import javax.tools.ForwardingJavaFileManager;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileManager;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 
 /**
  * Where a fleet definition comes from: a {@code .java} file compiled in memory against the DSL in this jar (edit
- * and re-run, no Maven), or a class name on the classpath. Relative paths in the definition resolve against
- * {@link #directory()}: the file's directory, or the current directory for a class.
+ * and re-run, no Maven; an unchanged file's classes come from the {@link CompiledDefinitionCache}), or a class name
+ * on the classpath. Relative paths in the definition resolve against {@link #directory()}: the file's directory,
+ * or the current directory for a class.
  */
 public record FleetSource(FleetSpec spec, Path directory, String origin) {
 
-    public static FleetSource load(String fleet, Optional<Path> directory) {
+    /** Loads {@code fleet}; a {@code .java} file's classes are kept in {@code cache} for the next run. */
+    public static FleetSource load(String fleet, Optional<Path> directory, SlipwayCache cache) {
         if (fleet.endsWith(".java")) {
             Path file = Path.of(fleet).toAbsolutePath().normalize();
-            return new FleetSource(compileFile(file), directory.orElse(file.getParent()), file.toString());
+            return new FleetSource(compileFile(file, new CompiledDefinitionCache(cache)),
+                    directory.orElse(file.getParent()), file.toString());
         }
         Path dir = directory.orElse(Path.of("")).toAbsolutePath().normalize();
         return new FleetSource(instantiate(loadClass(fleet), fleet), dir, fleet);
@@ -74,35 +65,49 @@ public record FleetSource(FleetSpec spec, Path directory, String origin) {
         }
     }
 
-    private static FleetSpec compileFile(Path file) {
+    private static FleetSpec compileFile(Path file, CompiledDefinitionCache cache) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("--fleet: " + file + " does not exist");
         }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        if (compiler == null) {
-            throw new UserError("--fleet " + file + ": compiling a .java definition needs a JDK (javac); this is a JRE."
-                    + " Run with a JDK's java, or pass a compiled class name");
+        Optional<String> key = keyOf(file);
+        Optional<Class<?>> cached = key.flatMap(k -> cachedDefinition(k, cache, file));
+        if (cached.isPresent()) {
+            return instantiate(cached.get(), file.toString());
         }
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        StandardJavaFileManager standard = compiler.getStandardFileManager(diagnostics, null, null);
-        InMemoryClasses classes = new InMemoryClasses(standard);
-        List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-proc:none",
-                "--release", "17");
-        boolean ok = compiler.getTask(null, classes, diagnostics, options, null,
-                standard.getJavaFileObjects(file)).call();
-        if (!ok) {
-            List<String> lines = new ArrayList<>();
-            for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    lines.add(file + ":" + d.getLineNumber() + ": error: " + d.getMessage(null));
-                }
-            }
-            lines.add("the fleet definition does not compile; nothing was changed.");
-            throw new UserError(lines);
+        Map<String, byte[]> classes = DefinitionCompiler.compile(file);
+        // the file may have changed while javac read it: only store what was compiled from the bytes of the key
+        if (key.isPresent() && key.equals(keyOf(file))) {
+            cache.write(key.get(), classes);
         }
-        ClassLoader loader = classes.loader(FleetSource.class.getClassLoader());
+        return instantiate(definitionIn(classes, file), file.toString());
+    }
+
+    private static Optional<Class<?>> cachedDefinition(String key, CompiledDefinitionCache cache, Path file) {
+        Optional<Map<String, byte[]>> classes = cache.read(key);
+        if (classes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(definitionIn(classes.get(), file));
+        } catch (LinkageError e) {
+            // checksums matched yet the JVM refuses the bytes: compile as if the entry were absent
+            cache.discard(key);
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> keyOf(Path file) {
+        try {
+            return Optional.of(CompiledDefinitionCache.key(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return Optional.empty(); // javac reports an unreadable file as it always has
+        }
+    }
+
+    private static Class<?> definitionIn(Map<String, byte[]> classes, Path file) {
+        ClassLoader loader = new ChildFirstLoader(classes, FleetSource.class.getClassLoader());
         List<Class<?>> definitions = new ArrayList<>();
-        for (String name : classes.names()) {
+        for (String name : classes.keySet()) {
             try {
                 Class<?> type = Class.forName(name, false, loader);
                 if (FleetDefinitionSource.class.isAssignableFrom(type) && !type.isInterface()
@@ -117,55 +122,34 @@ public record FleetSource(FleetSpec spec, Path directory, String origin) {
             throw new UserError("--fleet " + file + ": expected exactly one top-level class implementing "
                     + FleetDefinitionSource.class.getSimpleName() + ", found " + definitions.size());
         }
-        return instantiate(definitions.get(0), file.toString());
+        return definitions.get(0);
     }
 
-    /** Keeps compiled classes in memory: running a definition leaves nothing on disk. */
-    private static final class InMemoryClasses extends ForwardingJavaFileManager<JavaFileManager> {
-        private final Map<String, ByteArrayOutputStream> bytes = new HashMap<>();
+    /** Child first: an edited copy of a definition that is also in the jar must win over the jar's. */
+    private static final class ChildFirstLoader extends ClassLoader {
+        private final Map<String, byte[]> classes;
 
-        InMemoryClasses(JavaFileManager delegate) {
-            super(delegate);
+        ChildFirstLoader(Map<String, byte[]> classes, ClassLoader parent) {
+            super(parent);
+            this.classes = classes;
         }
 
         @Override
-        public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
-                FileObject sibling) {
-            return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
-                @Override
-                public OutputStream openOutputStream() {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    bytes.put(className, out);
-                    return out;
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null && classes.containsKey(name)) {
+                    byte[] b = classes.get(name);
+                    loaded = defineClass(name, b, 0, b.length);
                 }
-            };
-        }
-
-        List<String> names() {
-            return bytes.keySet().stream().sorted().toList();
-        }
-
-        ClassLoader loader(ClassLoader parent) {
-            // Child first: an edited copy of a definition that is also in the jar must win over the jar's.
-            return new ClassLoader(parent) {
-                @Override
-                protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                    synchronized (getClassLoadingLock(name)) {
-                        Class<?> loaded = findLoadedClass(name);
-                        if (loaded == null && bytes.containsKey(name)) {
-                            byte[] b = bytes.get(name).toByteArray();
-                            loaded = defineClass(name, b, 0, b.length);
-                        }
-                        if (loaded == null) {
-                            return super.loadClass(name, resolve);
-                        }
-                        if (resolve) {
-                            resolveClass(loaded);
-                        }
-                        return loaded;
-                    }
+                if (loaded == null) {
+                    return super.loadClass(name, resolve);
                 }
-            };
+                if (resolve) {
+                    resolveClass(loaded);
+                }
+                return loaded;
+            }
         }
     }
 }
