@@ -117,11 +117,15 @@ final class BuildCommand implements Callable<Integer> {
         }
         printTable(report, out);
         ImageWork work = report.totalWork();
-        out.printf("%d images in %.1f s: %d layers built, %d blobs pushed (%s), %d already in the registry%n",
-                report.images().size(), (System.nanoTime() - started) / 1e9, work.layersBuilt(), work.blobsPushed(),
-                ProgressPrinter.bytes(work.bytesTransferred()), work.blobsSkipped());
+        double seconds = (System.nanoTime() - started) / 1e9;
         if (target instanceof BuildTarget.Tarballs tarballs) {
+            out.printf("%d images in %.1f s: %d layers built%n", report.images().size(), seconds, work.layersBuilt());
             out.printf("wrote %s%n", tarballs.directory().resolve(ImageIndex.FILE_NAME));
+        } else {
+            out.printf("%d images in %.1f s: %d up to date, %d layers built, %d blobs pushed (%s), %d mounted, "
+                    + "%d already in the registry%n", report.images().size(), seconds, report.upToDate(),
+                    work.layersBuilt(), work.blobsPushed(), ProgressPrinter.bytes(work.bytesTransferred()),
+                    work.blobsMounted(), work.blobsSkipped());
         }
         err.flush();
         return 0;
