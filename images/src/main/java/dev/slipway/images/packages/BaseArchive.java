@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -108,27 +106,24 @@ final class BaseArchive {
     /** The starting image's manifest entry and config. */
     private record Source(ObjectNode config, List<String> layers) {
         static Source read(Path tarball) throws IOException {
-            Map<String, byte[]> small = new HashMap<>();
-            JsonNode manifest = null;
-            try (TarArchiveInputStream tar = open(tarball)) {
-                for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                    if (e.isFile() && e.getSize() < (4 << 20)) {
-                        small.put(clean(e.getName()), tar.readAllBytes());
-                    }
-                }
-            }
-            byte[] manifestBytes = small.get("manifest.json");
+            // two passes, so only these two small files are ever read into memory, never a layer
+            byte[] manifestBytes = member(tarball, "manifest.json");
             if (manifestBytes == null) {
                 throw new IOException(tarball + " has no manifest.json; expected a docker save tarball");
             }
-            manifest = JSON.readTree(manifestBytes).get(0);
-            byte[] configBytes = small.get(clean(manifest.get("Config").asText()));
+            JsonNode manifest = JSON.readTree(manifestBytes).get(0);
+            byte[] configBytes = member(tarball, clean(manifest.get("Config").asText()));
             if (configBytes == null) {
                 throw new IOException(tarball + " has no config " + manifest.get("Config").asText());
             }
             List<String> layers = new ArrayList<>();
             manifest.get("Layers").forEach(l -> layers.add(clean(l.asText())));
             return new Source((ObjectNode) JSON.readTree(configBytes), layers);
+        }
+
+        private static byte[] member(Path tarball, String name) throws IOException {
+            return TarMember.read(new BufferedInputStream(Files.newInputStream(tarball), 1 << 16), name, 4 << 20)
+                    .orElse(null);
         }
     }
 
@@ -171,7 +166,7 @@ final class BaseArchive {
     }
 
     private static String clean(String name) {
-        return name.startsWith("./") ? name.substring(2) : name;
+        return TarMember.clean(name);
     }
 
     private interface Content {

@@ -145,7 +145,7 @@ public final class PackagedBaseStep {
         Base base = family.rootBase();
         if (base instanceof Base.Tarball tarball) {
             Path file = context.fleetDirectory().resolve(tarball.path()).normalize();
-            return new Starting(Optional.of(file), "tarball " + sha256(Files.readAllBytes(file)));
+            return new Starting(Optional.of(file), "tarball " + sha256(file));
         }
         if (base instanceof Base.RegistryImage registry) {
             String reference = registry.reference().text();
@@ -181,6 +181,17 @@ public final class PackagedBaseStep {
             throw new IOException("cannot export " + reference + " as a base: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /** Streamed: a base tarball can be far larger than the heap. */
+    static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file),
+                java.security.MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return java.util.HexFormat.of().formatHex(((java.security.DigestInputStream) in).getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

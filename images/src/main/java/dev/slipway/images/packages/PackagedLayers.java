@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * A family's OS layer (its locked .debs, verified, unpacked with full fidelity, plus accounts, CA bundle and the
@@ -70,23 +68,27 @@ final class PackagedLayers {
                 + " from " + lock.source().suite() + ")";
         return cached(sha256(key.toString()), createdBy, out -> {
             List<FetchedPackage> ownDebs = fetch(own);
-            DebLayer layer = new DebLayer().mergedUsr().addPackages(ownDebs)
-                    .addAccounts(Accounts.rootAndAppUser())
-                    .add(LayerEntry.directory("tmp", 01777));
-            boolean certificates = !layer.tree().entries(e -> e.path().startsWith("usr/share/ca-certificates/")
-                    && e.path().endsWith(".crt")).isEmpty();
-            if (certificates) {
-                layer.addCaBundle();
+            // package contents go through a spool file in the cache, so memory does not grow with package sizes
+            try (DebLayer layer = new DebLayer(cache.staging())) {
+                layer.mergedUsr().addPackages(ownDebs)
+                        .addAccounts(Accounts.rootAndAppUser())
+                        .add(LayerEntry.directory("tmp", 01777));
+                boolean certificates = !layer.tree().entries(e -> e.path().startsWith("usr/share/ca-certificates/")
+                        && e.path().endsWith(".crt")).isEmpty();
+                if (certificates) {
+                    layer.addCaBundle();
+                }
+                layer.addDpkgStatus();
+                Optional<String> inherited = inheritedStatus(lineage);
+                if (inherited.isPresent()) {
+                    // this layer's status file replaces the parent's, so it lists the whole lineage
+                    String mine = new String(layer.tree().get(STATUS).orElseThrow().content().bytes(),
+                            StandardCharsets.UTF_8);
+                    layer.add(LayerEntry.file(STATUS, 0644, mergeStatus(inherited.get(), mine)
+                            .getBytes(StandardCharsets.UTF_8)));
+                }
+                return layer.writeTar(out);
             }
-            layer.addDpkgStatus();
-            Optional<String> inherited = inheritedStatus(lineage);
-            if (inherited.isPresent()) {
-                // this layer's status file replaces the parent's, so it lists the whole lineage
-                String mine = new String(layer.tree().get(STATUS).orElseThrow().content(), StandardCharsets.UTF_8);
-                layer.add(LayerEntry.file(STATUS, 0644, mergeStatus(inherited.get(), mine)
-                        .getBytes(StandardCharsets.UTF_8)));
-            }
-            return layer.writeTar(out);
         });
     }
 
@@ -95,13 +97,10 @@ final class PackagedLayers {
         for (int i = lineage.size() - 2; i >= 0; i--) {
             if (lineage.get(i).debian().isPresent()) {
                 BaseArchive.Layer parent = osLayer(lineage.subList(0, i + 1));
-                try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                        new GZIPInputStream(Files.newInputStream(parent.gzip()), 1 << 16))) {
-                    for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                        if (e.getName().equals(STATUS)) {
-                            return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-                        }
-                    }
+                Optional<byte[]> status = TarMember.read(
+                        new GZIPInputStream(Files.newInputStream(parent.gzip()), 1 << 16), STATUS, Long.MAX_VALUE);
+                if (status.isPresent()) {
+                    return Optional.of(new String(status.get(), StandardCharsets.UTF_8));
                 }
                 throw new IOException(parent.gzip() + " has no " + STATUS);
             }

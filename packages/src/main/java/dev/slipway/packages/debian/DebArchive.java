@@ -1,5 +1,6 @@
 package dev.slipway.packages.debian;
 
+import dev.slipway.packages.layer.ContentSpool;
 import dev.slipway.packages.layer.LayerEntry;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -15,17 +16,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.SingleXZInputStream;
 
-/** The two parts of a .deb that matter here: the files of data.tar.* and the control stanza. */
+/**
+ * The two parts of a .deb that matter here: the files of data.tar.* (their bytes streamed into a spool) and the
+ * control stanza.
+ */
 record DebArchive(String control, List<LayerEntry> files) {
 
   DebArchive {
     files = List.copyOf(files);
   }
 
-  static DebArchive read(Path deb) throws IOException {
+  static DebArchive read(Path deb, ContentSpool spool) throws IOException {
     String control = null;
     List<LayerEntry> files = null;
     try (ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb)))) {
@@ -35,7 +40,7 @@ record DebArchive(String control, List<LayerEntry> files) {
         if (name.startsWith("control.tar")) {
           control = readControl(decompress(name, ar));
         } else if (name.startsWith("data.tar")) {
-          files = readData(decompress(name, ar));
+          files = readData(decompress(name, ar), spool);
         }
       }
     }
@@ -54,7 +59,8 @@ record DebArchive(String control, List<LayerEntry> files) {
       }
     };
     if (member.endsWith(".xz")) {
-      return new XZCompressorInputStream(in);
+      // every member asks for its whole dictionary (8 MiB at dpkg's default): reuse them rather than allocate anew
+      return new SingleXZInputStream(in, BasicArrayCache.getInstance());
     } else if (member.endsWith(".gz")) {
       return new GzipCompressorInputStream(in);
     } else if (member.endsWith(".zst")) {
@@ -79,7 +85,7 @@ record DebArchive(String control, List<LayerEntry> files) {
     throw new IOException("control.tar has no control file");
   }
 
-  private static List<LayerEntry> readData(InputStream in) throws IOException {
+  private static List<LayerEntry> readData(InputStream in, ContentSpool spool) throws IOException {
     List<LayerEntry> files = new ArrayList<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
@@ -99,7 +105,7 @@ record DebArchive(String control, List<LayerEntry> files) {
         } else if (e.isLink()) {
           entry = new LayerEntry(path, LayerEntry.Kind.HARDLINK, mode, uid, gid, e.getUserName(), e.getGroupName(), e.getLinkName(), null);
         } else if (e.isFile()) {
-          entry = new LayerEntry(path, LayerEntry.Kind.FILE, mode, uid, gid, e.getUserName(), e.getGroupName(), null, tar.readAllBytes());
+          entry = new LayerEntry(path, LayerEntry.Kind.FILE, mode, uid, gid, e.getUserName(), e.getGroupName(), null, spool.append(tar));
         } else {
           throw new IOException("unsupported entry type in data.tar: " + e.getName());
         }

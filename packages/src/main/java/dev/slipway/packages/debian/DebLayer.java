@@ -1,15 +1,18 @@
 package dev.slipway.packages.debian;
 
+import dev.slipway.packages.layer.ContentSpool;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
 import dev.slipway.packages.layer.LayerTree;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -22,14 +25,28 @@ import java.util.TreeSet;
  * {@code /usr/local/lib/python3.11/dist-packages} and byte-compiled {@code .pyc} files (Python
  * starts without them), or alternatives symlinks from {@code update-alternatives}.
  * {@code /usr/bin/python3} itself is shipped by python3-minimal, not made by a script.
+ *
+ * <p>File contents are streamed into a temporary {@link ContentSpool} in {@code spoolDirectory}, never held in
+ * memory; close the layer once its tar is written.
  */
-public final class DebLayer {
+public final class DebLayer implements Closeable {
 
   static final String CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt";
 
   private final LayerTree tree = new LayerTree();
   private final List<String> controls = new ArrayList<>();
   private final List<List<String>> fileLists = new ArrayList<>();
+  private final Path spoolDirectory;
+  private ContentSpool spool;
+
+  /** A layer whose package contents are spooled in the system's temporary directory. */
+  public DebLayer() {
+    this(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  public DebLayer(Path spoolDirectory) {
+    this.spoolDirectory = Objects.requireNonNull(spoolDirectory, "spoolDirectory");
+  }
 
   /** Adds the merged-/usr symlinks ({@code /bin -> usr/bin} …) that Debian bookworm images have. */
   public DebLayer mergedUsr() {
@@ -42,7 +59,10 @@ public final class DebLayer {
 
   /** Unpacks one .deb; its files replace those of packages added before. */
   public DebLayer addPackage(Path deb) throws IOException {
-    DebArchive archive = DebArchive.read(deb);
+    if (spool == null) {
+      spool = ContentSpool.create(spoolDirectory);
+    }
+    DebArchive archive = DebArchive.read(deb, spool);
     controls.add(archive.control());
     List<String> paths = new ArrayList<>();
     for (LayerEntry e : archive.files()) {
@@ -87,7 +107,7 @@ public final class DebLayer {
     }
     ByteArrayOutputStream bundle = new ByteArrayOutputStream();
     for (LayerEntry cert : certs) {
-      byte[] pem = cert.content();
+      byte[] pem = cert.content().bytes();
       bundle.write(pem);
       if (pem.length > 0 && pem[pem.length - 1] != '\n') {
         bundle.write('\n');
@@ -127,5 +147,13 @@ public final class DebLayer {
 
   public LayerDigest writeTar(OutputStream out) throws IOException {
     return tree.writeTar(out);
+  }
+
+  /** Deletes the spooled package contents; the layer cannot be written after. */
+  @Override
+  public void close() throws IOException {
+    if (spool != null) {
+      spool.close();
+    }
   }
 }

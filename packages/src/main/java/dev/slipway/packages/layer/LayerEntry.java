@@ -1,6 +1,5 @@
 package dev.slipway.packages.layer;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Objects;
  * sticky), owner, and content or link target. Timestamps are not part of it on purpose.
  */
 public record LayerEntry(String path, Kind kind, int mode, int uid, int gid, String userName, String groupName,
-    String linkTarget, byte[] content) {
+    String linkTarget, LayerContent content) {
 
   /** What the entry is on disk. */
   public enum Kind { DIRECTORY, FILE, SYMLINK, HARDLINK }
@@ -42,12 +41,12 @@ public record LayerEntry(String path, Kind kind, int mode, int uid, int gid, Str
         }
       }
     }
-    content = kind == Kind.FILE ? Objects.requireNonNull(content, "content").clone() : new byte[0];
+    content = kind == Kind.FILE ? Objects.requireNonNull(content, "content") : LayerContent.EMPTY;
   }
 
   /** A root-owned regular file. */
   public static LayerEntry file(String path, int mode, byte[] content) {
-    return new LayerEntry(path, Kind.FILE, mode, 0, 0, "root", "root", null, content);
+    return new LayerEntry(path, Kind.FILE, mode, 0, 0, "root", "root", null, LayerContent.of(content));
   }
 
   /** A root-owned directory. */
@@ -60,25 +59,8 @@ public record LayerEntry(String path, Kind kind, int mode, int uid, int gid, Str
     return new LayerEntry(path, Kind.SYMLINK, 0777, 0, 0, "root", "root", target, null);
   }
 
-  @Override
-  public byte[] content() {
-    return content.clone();
-  }
-
-  int size() {
-    return content.length;
-  }
-
-  byte[] contentUnsafe() {
-    return content;
-  }
-
   LayerEntry withPath(String newPath) {
     return new LayerEntry(newPath, kind, mode, uid, gid, userName, groupName, linkTarget, content);
-  }
-
-  LayerEntry asFile(byte[] data) {
-    return new LayerEntry(path, Kind.FILE, mode, uid, gid, userName, groupName, null, data);
   }
 
   LayerEntry asHardlinkTo(String target) {
@@ -105,20 +87,8 @@ public record LayerEntry(String path, Kind kind, int mode, int uid, int gid, Str
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof LayerEntry e && path.equals(e.path) && kind == e.kind && mode == e.mode && uid == e.uid
-        && gid == e.gid && userName.equals(e.userName) && groupName.equals(e.groupName)
-        && linkTarget.equals(e.linkTarget) && Arrays.equals(content, e.content);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(path, kind, mode, uid, gid, linkTarget, Arrays.hashCode(content));
-  }
-
-  @Override
   public String toString() {
     return kind + " /" + path + " " + Integer.toOctalString(mode) + " " + uid + ":" + gid
-        + (linkTarget.isEmpty() ? "" : " -> " + linkTarget) + (kind == Kind.FILE ? " (" + content.length + " bytes)" : "");
+        + (linkTarget.isEmpty() ? "" : " -> " + linkTarget) + (kind == Kind.FILE ? " (" + content.size() + " bytes)" : "");
   }
 }

@@ -207,7 +207,7 @@ public final class LayerTree {
     for (LayerEntry e : tarEntries()) {
       tar.putArchiveEntry(toTar(e));
       if (e.kind() == LayerEntry.Kind.FILE) {
-        tar.write(e.contentUnsafe());
+        e.content().writeTo(tar);
       }
       tar.closeArchiveEntry();
     }
@@ -253,7 +253,7 @@ public final class LayerTree {
       }
       default -> {
         t = new TarArchiveEntry(e.path(), TarConstants.LF_NORMAL);
-        t.setSize(e.size());
+        t.setSize(e.content().size());
         type = 0100000;
       }
     }

@@ -231,8 +231,8 @@ public final class WheelInstaller {
   private static byte[] record(java.util.Collection<LayerEntry> entries, String site, String recordPath) {
     List<String> lines = new ArrayList<>();
     for (LayerEntry e : entries) {
-      lines.add(Csv.quote(relative(site, "/" + e.path())) + ",sha256=" + urlsafeSha256(e.content()) + ","
-          + e.content().length);
+      lines.add(Csv.quote(relative(site, "/" + e.path())) + ",sha256=" + urlsafeSha256(e.content().bytes()) + ","
+          + e.content().size());
     }
     lines.add(Csv.quote(relative(site, recordPath)) + ",,");
     Collections.sort(lines);

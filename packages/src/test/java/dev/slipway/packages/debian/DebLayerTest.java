@@ -2,11 +2,15 @@ package dev.slipway.packages.debian;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slipway.packages.layer.LayerContent;
 import dev.slipway.packages.layer.LayerEntry;
+import dev.slipway.packages.layer.LayerTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,10 +106,10 @@ class DebLayerTest {
     Path dir = work.resolve("x");
     Files.createDirectories(dir);
     DebLayer layer = new DebLayer().addPackage(first).addPackage(second).addDpkgStatus();
-    assertEquals("second\n", new String(layer.tree().get("/usr/bin/common").orElseThrow().content(), StandardCharsets.UTF_8));
+    assertEquals("second\n", new String(layer.tree().get("/usr/bin/common").orElseThrow().content().bytes(), StandardCharsets.UTF_8));
     assertEquals(1, layer.tree().entries(e -> e.path().equals("usr/bin")).size());
     assertTrue(layer.tree().get("usr/bin/alpha-tool").isPresent());
-    String status = new String(layer.tree().get("var/lib/dpkg/status").orElseThrow().content(), StandardCharsets.UTF_8);
+    String status = new String(layer.tree().get("var/lib/dpkg/status").orElseThrow().content().bytes(), StandardCharsets.UTF_8);
     assertTrue(status.startsWith("Package: alpha\nStatus: install ok installed\n"), status);
   }
 
@@ -125,6 +129,28 @@ class DebLayerTest {
     Files.delete(a);
     LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Zxz", "--build", root.toString(), a.toString());
     assertArrayEquals(before, tar(new DebLayer().addPackage(a)));
+  }
+
+  @Test
+  void packageContentsStayOnDiskAndLeaveNothingBehind() throws Exception {
+    Path spool = Files.createDirectories(work.resolve("spool"));
+    DebLayer layer = new DebLayer(spool).addPackage(deb("alpha", "xz", "one"));
+    byte[] spooled = tar(layer);
+    LayerTree inMemory = new LayerTree();
+    for (LayerEntry e : layer.tree().entries()) {
+      inMemory.add(e.kind() != LayerEntry.Kind.FILE ? e : new LayerEntry(e.path(), e.kind(), e.mode(), e.uid(),
+          e.gid(), e.userName(), e.groupName(), null, LayerContent.of(e.content().bytes())));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    inMemory.writeTar(out);
+    assertArrayEquals(out.toByteArray(), spooled, "where contents are kept must not change a byte");
+    LayerEntry tool = layer.tree().get("usr/bin/alpha-tool").orElseThrow();
+    assertEquals(LayerContent.of("#!/bin/sh\necho one\n".getBytes(StandardCharsets.UTF_8)), tool.content());
+    try (var listing = Files.list(spool)) {
+      assertEquals(List.of(), listing.toList(), "the spool file is unlinked as soon as it is open");
+    }
+    layer.close();
+    assertThrows(UncheckedIOException.class, () -> tool.content().bytes(), "contents were read from the spool");
   }
 
   @Test

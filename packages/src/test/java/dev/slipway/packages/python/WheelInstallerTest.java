@@ -127,7 +127,7 @@ class WheelInstallerTest {
         TARGET.withSitePackages("/usr/lib/python3/dist-packages").withInterpreter("/usr/bin/python3.11")).install(lock(dir));
     LayerEntry init = tree.get("/usr/lib/python3/dist-packages/demo/__init__.py").orElseThrow();
     assertEquals(0644, init.mode());
-    assertTrue(new String(tree.get("/usr/local/bin/demo").orElseThrow().content(), StandardCharsets.UTF_8)
+    assertTrue(new String(tree.get("/usr/local/bin/demo").orElseThrow().content().bytes(), StandardCharsets.UTF_8)
         .startsWith("#!/usr/bin/python3.11\n"));
   }
 
