@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.lang.model.SourceVersion;
 
 /**
  * Class files of compiled {@code .java} definitions in {@code <slipway cache>/compiled-definitions/<key>/}, so a
@@ -71,7 +70,7 @@ final class CompiledDefinitionCache {
                 int gap = line.indexOf("  ");
                 String fileName = gap < 0 ? "" : line.substring(gap + 2);
                 String className = fileName.endsWith(".class") ? fileName.substring(0, fileName.length() - 6) : "";
-                if (!SourceVersion.isName(className)) {
+                if (!isBinaryName(className)) {
                     return Optional.empty();
                 }
                 byte[] bytes = Files.readAllBytes(entry.resolve(fileName));
@@ -88,6 +87,15 @@ final class CompiledDefinitionCache {
         } catch (IOException | UncheckedIOException | InvalidPathException e) {
             return Optional.empty();
         }
+    }
+
+    /** Dotted Java identifiers only, so a file name read from {@value #CHECKSUMS} stays inside its entry. */
+    private static boolean isBinaryName(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
+            return false;
+        }
+        return name.chars().allMatch(c -> c == '.' || Character.isJavaIdentifierPart(c))
+                && Character.isJavaIdentifierStart(name.charAt(0));
     }
 
     /** Stores {@code classes} under {@code key}; never fails, as the next run can always compile again. */

@@ -158,6 +158,16 @@ class CompiledDefinitionCacheTest {
         });
     }
 
+    @Test
+    void checksumsNamingAFileOutsideTheEntryAreIgnoredAndTheEntryRepaired(@TempDir Path dir) throws IOException {
+        assertDamageIsRepaired(dir, entry -> {
+            Path checksums = entry.resolve(CompiledDefinitionCache.CHECKSUMS);
+            Files.writeString(checksums, Files.readString(checksums).replace("  TinyFleet.class", "  ../../TinyFleet.class"));
+            Files.copy(entry.resolve("TinyFleet.class"), entry.getParent().resolveSibling("TinyFleet.class"));
+            Files.delete(entry.resolve("TinyFleet.class"));
+        });
+    }
+
     private interface Damage {
         void to(Path entry) throws Exception;
     }
