@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class FleetImageBuilder {
+    private static final int CHECKS_PER_BUILD = 4;
     private final LayerSteps layerSteps;
     private final Optional<PackagedBaseStep> packagedBase;
 
@@ -91,7 +92,10 @@ public final class FleetImageBuilder {
         Optional<PushedImages> pushed = request.target() instanceof BuildTarget.Registry registry
                 ? Optional.of(new PushedImages(request.cache(), request.credentials(), registry.insecure()))
                 : Optional.empty();
-        RankedPool pool = new RankedPool(request.parallelism());
+        // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
+        // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
+        RankedPool checks = new RankedPool("slipway-check-", request.parallelism() * CHECKS_PER_BUILD);
+        RankedPool builds = new RankedPool("slipway-build-", request.parallelism());
         try {
             Map<String, CompletableFuture<BuiltImage>> byImage = new LinkedHashMap<>();
             Map<String, CompletableFuture<BuiltImage>> lastByRepository = new LinkedHashMap<>();
@@ -111,14 +115,18 @@ public final class FleetImageBuilder {
                     if (failed != null) {
                         throw new SkippedImage(plan.base());
                     }
-                    return buildOne(plan, base, request, context, pushed, listener);
-                }, pool.at(rank));
+                    return prepare(plan, base, request, context, pushed, listener);
+                }, checks.at(rank)).thenCompose(prepared -> prepared.upToDate().isPresent()
+                        ? CompletableFuture.completedFuture(prepared.upToDate().get())
+                        : CompletableFuture.supplyAsync(() -> push(prepared, request, context, pushed, listener),
+                                builds.at(rank)));
                 byImage.put(plan.image(), future);
                 lastByRepository.put(repositoryOf(plan.image()), future);
             }
             return collect(byImage, request);
         } finally {
-            pool.shutdownNow();
+            checks.shutdownNow();
+            builds.shutdownNow();
             pushed.ifPresent(PushedImages::close);
         }
     }
@@ -156,14 +164,20 @@ public final class FleetImageBuilder {
         return report;
     }
 
-    private BuiltImage buildOne(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
-            StepContext context, Optional<PushedImages> pushed, ProgressListener listener) {
+    /** An image ready for Jib, or already in the registry exactly as planned. */
+    private record Prepared(ImagePlan plan, JibContainerBuilder builder, ProgressReporter reporter,
+            Optional<String> fingerprint, Optional<BuiltImage> upToDate) {
+    }
+
+    /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
+    private Prepared prepare(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
+            Optional<PushedImages> pushed, ProgressListener listener) {
         listener.started(plan.image());
         ProgressReporter reporter = new ProgressReporter(plan.image(), listener);
         try {
-            Optional<JibContainerBuilder> packaged = packagedBase.isPresent()
+            Optional<PackagedBaseStep.Started> packaged = packagedBase.isPresent()
                     ? packagedBase.get().from(plan, parent, request, context, reporter) : Optional.empty();
-            JibContainerBuilder builder = packaged.isPresent() ? packaged.get()
+            JibContainerBuilder builder = packaged.isPresent() ? packaged.get().builder()
                     : new BaseImageStep(request.credentials()).from(plan, parent, context, reporter);
             for (LayerPlan layer : plan.layers()) {
                 if (packaged.isPresent() && packagedBase.get().buildsIntoBase(layer)) {
@@ -176,9 +190,9 @@ public final class FleetImageBuilder {
             if (packagedBase.isPresent()) {
                 packagedBase.get().addSbom(plan, builder, context);
             }
-            // A family whose base Slipway writes from packages has no start this class can name; it goes to Jib.
-            Optional<String> fingerprint = pushed.isPresent() && packaged.isEmpty()
-                    ? ImageFingerprint.of(plan.image(), start(plan, parent, context), builder.toContainerBuildPlan(),
+            String start = packaged.isPresent() ? packaged.get().identity() : start(plan, parent, context);
+            Optional<String> fingerprint = pushed.isPresent()
+                    ? ImageFingerprint.of(plan.image(), start, builder.toContainerBuildPlan(),
                             ContainerizeStep.TOOL_VERSION)
                     : Optional.empty();
             Optional<PushedImages.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image(), f));
@@ -186,15 +200,30 @@ public final class FleetImageBuilder {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
                         ImageWork.UP_TO_DATE);
                 listener.finished(built);
-                return built;
+                return new Prepared(plan, builder, reporter, fingerprint, Optional.of(built));
             }
+            return new Prepared(plan, builder, reporter, fingerprint, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(plan, e, request, listener);
+        } catch (Exception e) {
+            throw fail(plan, e, request, listener);
+        }
+    }
+
+    /** Runs Jib for a prepared image towards the target, and records a push for the next build's check. */
+    private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
+            Optional<PushedImages> pushed, ProgressListener listener) {
+        ImagePlan plan = prepared.plan();
+        try {
             ContainerizeStep.Outcome outcome = new ContainerizeStep(request.credentials())
-                    .run(plan, builder, request.target(), context, reporter);
-            long size = outcome.tarball().isPresent() ? Files.size(outcome.tarball().get()) : reporter.blobBytes();
+                    .run(plan, prepared.builder(), request.target(), context, prepared.reporter());
+            long size = outcome.tarball().isPresent()
+                    ? Files.size(outcome.tarball().get()) : prepared.reporter().blobBytes();
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
-                    outcome.tarball(), reporter.work());
-            if (fingerprint.isPresent()) {
-                pushed.get().record(plan.image(), fingerprint.get(), built.digest(), size);
+                    outcome.tarball(), prepared.reporter().work());
+            if (prepared.fingerprint().isPresent()) {
+                pushed.orElseThrow().record(plan.image(), prepared.fingerprint().get(), built.digest(), size);
             }
             listener.finished(built);
             return built;
@@ -253,11 +282,11 @@ public final class FleetImageBuilder {
         private final ThreadPoolExecutor executor;
         private final AtomicLong arrivals = new AtomicLong();
 
-        RankedPool(int threads) {
+        RankedPool(String name, int threads) {
             AtomicInteger threadNumber = new AtomicInteger();
             this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                     new PriorityBlockingQueue<>(), runnable -> {
-                        Thread thread = new Thread(runnable, "slipway-build-" + threadNumber.incrementAndGet());
+                        Thread thread = new Thread(runnable, name + threadNumber.incrementAndGet());
                         thread.setDaemon(true);
                         return thread;
                     });

@@ -10,21 +10,16 @@ import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * The no-op fast path of a registry build. After pushing an image, Slipway records in its cache
@@ -33,11 +28,11 @@ import javax.net.ssl.TrustManager;
  * it. Anything else — no record, another fingerprint, a tag that is gone or was moved, any error asking — builds
  * the image as usual, so the fast path can only save work, never skip a push that is needed.
  *
- * <p>One HTTP client serves every check of a build over kept-alive connections. Credentials are looked up only
- * when the registry asks for them.
+ * <p>The checks use the JDK's plain {@link HttpURLConnection}, which keeps connections alive between them and,
+ * for a plain-HTTP registry, never loads TLS. Credentials are looked up only when the registry asks for them.
  */
 final class PushedImages implements AutoCloseable {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final int TIMEOUT_MILLIS = 20_000;
     private static final String MANIFEST_TYPES = String.join(", ",
             "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -47,30 +42,12 @@ final class PushedImages implements AutoCloseable {
     private final Path directory;
     private final RegistryCredentials credentials;
     private final boolean insecure;
-    private final HttpClient http;
     private FailoverHttpClient jibHttp;
 
     PushedImages(SlipwayCache cache, RegistryCredentials credentials, boolean insecure) {
         this.directory = cache.root().resolve("pushed");
         this.credentials = credentials;
         this.insecure = insecure;
-        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(TIMEOUT);
-        if (insecure) {
-            client.sslContext(plainHttpOnly()); // never used for http://; spares loading the trust store (~0.2 s)
-        }
-        this.http = client.build();
-    }
-
-    /** A TLS context that trusts nobody, for a client that only ever speaks plain HTTP. */
-    private static SSLContext plainHttpOnly() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[0], new TrustManager[0], null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS implementation in this JVM", e);
-        }
     }
 
     /** A recorded push: the digest and size (compressed layers and config) of the image. */
@@ -86,9 +63,6 @@ final class PushedImages implements AutoCloseable {
         try {
             Optional<String> current = digestOfTag(ImageReference.parse(image));
             return current.isPresent() && current.get().equals(recorded.get().digest()) ? recorded : Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
         } catch (IOException | RegistryException | CredentialRetrievalException | InvalidImageReferenceException
                 | RuntimeException e) {
             return Optional.empty();
@@ -130,19 +104,31 @@ final class PushedImages implements AutoCloseable {
      * authentication schemes.
      */
     private Optional<String> digestOfTag(ImageReference reference)
-            throws IOException, RegistryException, CredentialRetrievalException, InterruptedException {
+            throws IOException, RegistryException, CredentialRetrievalException {
         String tag = reference.getTag().orElseThrow();
-        URI uri = URI.create((insecure ? "http" : "https") + "://" + reference.getRegistry() + "/v2/"
-                + reference.getRepository() + "/manifests/" + tag);
-        HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(uri)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .header("Accept", MANIFEST_TYPES)
-                .timeout(TIMEOUT)
-                .build(), HttpResponse.BodyHandlers.discarding());
-        if (answer.statusCode() == 401) {
-            return authenticatedDigestOfTag(reference, tag);
+        URL url = URI.create((insecure ? "http" : "https") + "://" + reference.getRegistry() + "/v2/"
+                + reference.getRepository() + "/manifests/" + tag).toURL();
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        try {
+            connection.setRequestMethod("HEAD");
+            connection.setRequestProperty("Accept", MANIFEST_TYPES);
+            connection.setConnectTimeout(TIMEOUT_MILLIS);
+            connection.setReadTimeout(TIMEOUT_MILLIS);
+            connection.setInstanceFollowRedirects(false);
+            int status = connection.getResponseCode();
+            String digest = connection.getHeaderField("Docker-Content-Digest");
+            InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            if (body != null) {
+                body.close(); // a HEAD has no body; closing it keeps the connection alive for the next check
+            }
+            if (status == HttpURLConnection.HTTP_UNAUTHORIZED) {
+                return authenticatedDigestOfTag(reference, tag);
+            }
+            return status == HttpURLConnection.HTTP_OK ? Optional.ofNullable(digest) : Optional.empty();
+        } catch (IOException e) {
+            connection.disconnect();
+            throw e;
         }
-        return answer.statusCode() == 200 ? answer.headers().firstValue("Docker-Content-Digest") : Optional.empty();
     }
 
     private Optional<String> authenticatedDigestOfTag(ImageReference reference, String tag)

@@ -74,10 +74,17 @@ public final class PackagedBaseStep {
     }
 
     /**
+     * A builder on a packaged base tarball, and what identifies that tarball: every input it is made of (where it
+     * starts, the architecture, each packaged layer's diff ID), hashed.
+     */
+    public record Started(JibContainerBuilder builder, String identity) {
+    }
+
+    /**
      * For a family plan with packaged layers: writes (or reuses) its base tarball and returns a builder on it.
      * Empty for every other plan, which starts the usual way.
      */
-    public Optional<JibContainerBuilder> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
+    public Optional<Started> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
             StepContext context, Consumer<JibEvent> events) throws IOException, InterruptedException {
         if (plan.kind() != ImagePlan.Kind.FAMILY || plan.layers().stream().noneMatch(this::buildsIntoBase)) {
             return Optional.empty();
@@ -99,12 +106,12 @@ public final class PackagedBaseStep {
         StringBuilder key = new StringBuilder("slipway packaged base v1\n").append(starting.identity).append('\n')
                 .append(architecture).append('\n');
         layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
-        Path base = context.cache().staging().resolve("packaged-bases")
-                .resolve(PackagedLayers.sha256(key.toString()) + ".tar");
+        String identity = PackagedLayers.sha256(key.toString());
+        Path base = context.cache().staging().resolve("packaged-bases").resolve(identity + ".tar");
         if (!Files.isRegularFile(base)) {
             BaseArchive.write(starting.tarball, layers, architecture, base);
         }
-        return Optional.of(Jib.from(TarImage.at(base)));
+        return Optional.of(new Started(Jib.from(TarImage.at(base)), "packaged base " + identity));
     }
 
     /** Writes the plan's SBOM and labels the image with its SHA-256; nothing for an image without packages. */
