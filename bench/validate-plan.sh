@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Validate + plan time and peak heap for generated fleets; prints a table. Usage: bench/validate-plan.sh [SIZES...]
+# Validate + plan time and heap (peak; live for the fleet and for its plans; allocated) for generated fleets.
+# Prints a table. Usage: bench/validate-plan.sh [SIZES...]
 # Each size runs in its own JVM so one size's heap does not count against the next.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,21 +13,26 @@ import dev.slipway.dsl.Rollout;
 import dev.slipway.dsl.Service;
 import dev.slipway.model.DataSize;
 import dev.slipway.plan.BuildIdentity;
+import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.ImagePlanner;
+import dev.slipway.plan.RolloutPlan;
 import dev.slipway.plan.RolloutPlanner;
 import dev.slipway.validation.Compilation;
 import dev.slipway.validation.Fleet;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.ref.Reference;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Validate + plan time and peak heap for generated fleets of N services (args: sizes). Each service runs on one or
+ * Validate + plan time and heap for generated fleets of N services (args: sizes). Each service runs on one or
  * two of N/500 machines, so ports stay unique per machine at any size. Prints one row per size: median of the runs.
+ * Peak heap is the collector's high-water mark, garbage included, so it mostly follows -Xmx; what the fleet and the
+ * plans hold is measured apart, live after a full collection, and so is what one validate + plan allocates.
  */
 public final class ValidatePlanBenchmark {
     private static final int RUNS = 7;
@@ -35,29 +40,43 @@ public final class ValidatePlanBenchmark {
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {1_000, 10_000, 100_000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.printf("%10s %10s %14s %12s %14s%n", "services", "machines", "validate ms", "plan ms", "peak heap MiB");
+        System.out.printf("%10s %10s %14s %12s %14s %10s %10s %10s%n", "services", "machines", "validate ms",
+                "plan ms", "peak heap MiB", "fleet MiB", "plans MiB", "alloc MiB");
         for (int size : sizes) {
+            long empty = liveHeapBytes();
             FleetSpec spec = generate(size);
+            long withFleet = liveHeapBytes();
             long[] validateNanos = new long[RUNS];
             long[] planNanos = new long[RUNS];
+            long allocated = 0;
+            List<Object> lastPlans = List.of();
             resetPeaks();
             for (int run = 0; run < RUNS; run++) {
+                long allocatedBefore = allocatedBytes();
                 long start = System.nanoTime();
                 Compilation compilation = Fleet.compile(spec);
                 long validated = System.nanoTime();
                 Fleet fleet = compilation.orThrow();
                 BuildIdentity build = BuildIdentity.of(LocalDate.of(2026, 1, 1), "0123456789");
-                int images = ImagePlanner.plan(fleet, build).size();
-                int waves = RolloutPlanner.plan(fleet, build).waves().size();
+                List<ImagePlan> images = ImagePlanner.plan(fleet, build);
+                RolloutPlan rollout = RolloutPlanner.plan(fleet, build);
                 long planned = System.nanoTime();
+                allocated = allocatedBytes() - allocatedBefore;
                 validateNanos[run] = validated - start;
                 planNanos[run] = planned - validated;
-                if (images == 0 || waves == 0) {
+                if (images.isEmpty() || rollout.waves().isEmpty()) {
                     throw new IllegalStateException("empty plan");
                 }
+                if (run == RUNS - 1) {
+                    lastPlans = List.of(fleet, images, rollout); // only the last: runs must not hold each other's
+                }
             }
-            System.out.printf("%10d %10d %14.1f %12.1f %14.1f%n", size, spec.machines().size(),
-                    median(validateNanos) / 1e6, median(planNanos) / 1e6, peakHeapBytes() / (1024.0 * 1024.0));
+            long peak = peakHeapBytes();
+            long withPlans = liveHeapBytes();
+            System.out.printf("%10d %10d %14.1f %12.1f %14.1f %10.1f %10.1f %10.1f%n", size, spec.machines().size(),
+                    median(validateNanos) / 1e6, median(planNanos) / 1e6, mib(peak), mib(withFleet - empty),
+                    mib(withPlans - withFleet), mib(allocated));
+            Reference.reachabilityFence(lastPlans);
         }
     }
 
@@ -90,6 +109,23 @@ public final class ValidatePlanBenchmark {
     private static void resetPeaks() {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static double mib(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    /** Heap still reachable after a full collection. */
+    private static long liveHeapBytes() {
+        System.gc();
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getUsage().getUsed()).sum();
+    }
+
+    /** Bytes this thread has allocated so far, garbage included. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static long peakHeapBytes() {

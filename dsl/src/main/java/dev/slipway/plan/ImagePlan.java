@@ -3,7 +3,6 @@ package dev.slipway.plan;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Everything needed to build one image, and nothing about how: base, layers in SPEC order (OS, system libraries,
@@ -34,8 +33,9 @@ public record ImagePlan(
         entrypoint = List.copyOf(entrypoint);
         cmd = List.copyOf(cmd);
         exposedPorts = List.copyOf(exposedPorts);
-        env = java.util.Collections.unmodifiableMap(new TreeMap<>(env));
-        labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
-        machineProfile = java.util.Collections.unmodifiableMap(new TreeMap<>(machineProfile));
+        // In key order and immutable; a map that already is one is kept, so plans can share it.
+        env = SortedStringMap.copyOf(env);
+        labels = SortedStringMap.copyOf(labels);
+        machineProfile = SortedStringMap.copyOf(machineProfile);
     }
 }

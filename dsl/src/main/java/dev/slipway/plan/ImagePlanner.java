@@ -2,11 +2,14 @@ package dev.slipway.plan;
 
 import dev.slipway.dsl.Family;
 import dev.slipway.dsl.FileCopy;
+import dev.slipway.dsl.HealthProbe;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Service;
 import dev.slipway.model.HealthCheck;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,13 +26,15 @@ public final class ImagePlanner {
     }
 
     public static List<ImagePlan> plan(Fleet fleet, BuildIdentity build) {
-        List<ImagePlan> plans = new ArrayList<>();
+        List<ImagePlan> plans = new ArrayList<>(fleet.families().size() + fleet.services().size());
         for (Family family : fleet.families()) {
             plans.add(familyPlan(fleet, family, build));
         }
+        SharedParts shared = new SharedParts(fleet, build);
         for (Service service : fleet.services()) {
             for (MachineProfile machine : service.machines()) {
-                plans.add(servicePlan(fleet, service, machine, build));
+                plans.add(servicePlan(fleet, service, shared.family(service.family()), shared.machine(machine),
+                        shared.healthCheck(service), build));
             }
         }
         return List.copyOf(plans);
@@ -55,39 +60,33 @@ public final class ImagePlanner {
                 List.of(), family.inheritedEnv(), labels, Optional.empty(), new TreeMap<>());
     }
 
-    static ImagePlan servicePlan(Fleet fleet, Service service, MachineProfile machine, BuildIdentity build) {
-        List<LayerPlan> layers = new ArrayList<>();
+    private static ImagePlan servicePlan(Fleet fleet, Service service, FamilyParts family, MachineParts machine,
+            Optional<HealthCheckPlan> healthCheck, BuildIdentity build) {
         // Profile before application: the app changes most often, so it is the last, small layer.
-        layers.add(new LayerPlan("machine-profile", "profile:" + machine.name(), MACHINE_PROFILE_PATH));
-        service.app().ifPresent(dir -> layers.add(new LayerPlan("application", dir, APP_DIRECTORY)));
+        List<LayerPlan> layers = service.app()
+                .map(dir -> List.of(machine.profileLayer(), new LayerPlan("application", dir, APP_DIRECTORY)))
+                .orElseGet(() -> List.of(machine.profileLayer()));
 
-        Map<String, String> env = new TreeMap<>(service.family().inheritedEnv());
+        String healthPort = Integer.toString(service.healthPort());
+        Map<String, String> env = new TreeMap<>(family.env());
         env.putAll(machine.env());
         env.put("SERVICE_PORT", Integer.toString(service.servicePort()));
-        env.put("HEALTH_PORT", Integer.toString(service.healthPort()));
-        env.putAll(service.env());
+        env.put("HEALTH_PORT", healthPort);
+        service.env().forEach(env::put);
 
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put("org.opencontainers.image.revision", build.revision());
-        labels.put("health_check_port", Integer.toString(service.healthPort()));
+        labels.put("health_check_port", healthPort);
         labels.put(LABEL_PREFIX + "fleet", fleet.name());
         labels.put(LABEL_PREFIX + "service", service.name());
         labels.put(LABEL_PREFIX + "family", service.family().name());
-        labels.put(LABEL_PREFIX + "machine", machine.name());
+        labels.put(LABEL_PREFIX + "machine", machine.profile().name());
 
-        HealthCheck check = service.healthCheck();
-        HealthCheckPlan health = new HealthCheckPlan(
-                service.family().probe().command(service.healthPort(), check.path()), service.healthPort(),
-                check.path(), check.interval().toSeconds(), check.timeout().toSeconds(),
-                check.startPeriod().toSeconds(), check.retries());
-
-        return new ImagePlan(ImagePlan.Kind.SERVICE, service.name(), Optional.of(machine.name()),
-                ImageNames.service(fleet, service, machine, build.tag()),
-                ImageNames.family(fleet, service.family(), build.tag()), layers, service.user().numeric(),
-                List.of(service.init().path(), "--"), service.command(),
+        return new ImagePlan(ImagePlan.Kind.SERVICE, service.name(), machine.name(),
+                ImageNames.service(fleet, service, machine.profile(), build.tag()), family.image(), layers,
+                service.user().numeric(), List.of(service.init().path(), "--"), service.command(),
                 service.app().isPresent() ? APP_DIRECTORY : "/",
-                List.of(service.servicePort(), service.healthPort()), env, labels, Optional.of(health),
-                profileDocument(machine));
+                List.of(service.servicePort(), service.healthPort()), env, labels, healthCheck, machine.document());
     }
 
     /** What {@code /etc/machine-profile.json} holds: the machine's identity and every value it sets as env. */
@@ -97,5 +96,55 @@ public final class ImagePlanner {
         machine.gpuModel().ifPresent(model -> doc.put("gpu_model", model));
         doc.put("gpu_memory_mib", Long.toString(machine.gpuMemory().bytes() / (1024 * 1024)));
         return doc;
+    }
+
+    /**
+     * What service images have in common, made once per family, machine or health check during one
+     * {@link #plan} rather than once per image, and shared by the plans: a large fleet has few of each.
+     */
+    private static final class SharedParts {
+        private final Fleet fleet;
+        private final BuildIdentity build;
+        private final Map<Family, FamilyParts> families = new IdentityHashMap<>();
+        private final Map<MachineProfile, MachineParts> machines = new IdentityHashMap<>();
+        private final Map<HealthKey, Optional<HealthCheckPlan>> healthChecks = new HashMap<>();
+
+        SharedParts(Fleet fleet, BuildIdentity build) {
+            this.fleet = fleet;
+            this.build = build;
+        }
+
+        FamilyParts family(Family family) {
+            return families.computeIfAbsent(family, f -> new FamilyParts(ImageNames.family(fleet, f, build.tag()),
+                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe()));
+        }
+
+        MachineParts machine(MachineProfile machine) {
+            return machines.computeIfAbsent(machine, m -> new MachineParts(m, Optional.of(m.name()), m.env(),
+                    SortedStringMap.copyOf(profileDocument(m)),
+                    new LayerPlan("machine-profile", "profile:" + m.name(), MACHINE_PROFILE_PATH)));
+        }
+
+        /** Machines reuse port numbers, so services on different machines often probe identically. */
+        Optional<HealthCheckPlan> healthCheck(Service service) {
+            HealthKey key = new HealthKey(family(service.family()).probe(), service.healthPort(),
+                    service.healthCheck());
+            return healthChecks.computeIfAbsent(key, k -> Optional.of(new HealthCheckPlan(
+                    k.probe().command(k.port(), k.check().path()), k.port(), k.check().path(),
+                    k.check().interval().toSeconds(), k.check().timeout().toSeconds(),
+                    k.check().startPeriod().toSeconds(), k.check().retries())));
+        }
+    }
+
+    /** The base every service image of one family builds on, the env it inherits and its health probe. */
+    private record FamilyParts(String image, Map<String, String> env, HealthProbe probe) {
+    }
+
+    /** A machine's env, the profile document written into its images and the layer that holds it. */
+    private record MachineParts(MachineProfile profile, Optional<String> name, Map<String, String> env,
+            Map<String, String> document, LayerPlan profileLayer) {
+    }
+
+    private record HealthKey(HealthProbe probe, int port, HealthCheck check) {
     }
 }

@@ -35,10 +35,10 @@ public final class RolloutPlanner {
         List<Instance> canary = new ArrayList<>();
         List<Instance> rest = new ArrayList<>();
         for (MachineProfile machine : fleet.machines()) {
+            List<Instance> instances = machine.name().equals(rollout.canaryMachine()) ? canary : rest;
             for (Service service : servicesByMachine.getOrDefault(machine.name(), List.of())) {
-                Instance instance = new Instance(service.name(), machine.name(),
-                        ImageNames.service(fleet, service, machine, build.tag()));
-                (machine.name().equals(rollout.canaryMachine()) ? canary : rest).add(instance);
+                instances.add(new Instance(service.name(), machine.name(),
+                        ImageNames.service(fleet, service, machine, build.tag())));
             }
         }
         List<Wave> waves = new ArrayList<>();

@@ -5,16 +5,24 @@ import static dev.slipway.dsl.Slipway.fleet;
 import static dev.slipway.dsl.Slipway.machine;
 import static dev.slipway.dsl.Slipway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.dsl.Base;
 import dev.slipway.dsl.Family;
+import dev.slipway.dsl.HealthProbe;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Rollout;
 import dev.slipway.model.DataSize;
+import dev.slipway.model.HealthCheck;
 import dev.slipway.validation.Fleet;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -104,5 +112,58 @@ class PlannerTest {
                 plan.waves().get(1).instances().stream().map(Instance::id).toList());
         assertEquals(List.of("cpu_1@pc2", "cpu_2@pc2"),
                 plan.waves().get(2).instances().stream().map(Instance::id).toList());
+    }
+
+    @Test
+    void serviceEnvOverridesPortsWhichOverrideTheMachineWhichOverridesTheFamily() {
+        Family noisy = family("noisy").parent(ROOT).env("OMP_NUM_THREADS", "99").env("SERVICE_PORT", "1")
+                .env("LOG_LEVEL", "debug");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC)
+                .services(service("a").family(noisy).ports(5560, 6560).on(MAINPC).env("LOG_LEVEL", "info")
+                        .env("UVICORN_WORKERS", "2"));
+        Map<String, String> env = ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).get(2).env();
+        assertEquals("16", env.get("OMP_NUM_THREADS"), "machine over family");
+        assertEquals("5560", env.get("SERVICE_PORT"), "port over family");
+        assertEquals("2", env.get("UVICORN_WORKERS"), "service over machine");
+        assertEquals("info", env.get("LOG_LEVEL"), "service over family");
+        assertEquals("1", env.get("PYTHONUNBUFFERED"));
+        assertEquals(List.copyOf(new TreeMap<>(env).keySet()), List.copyOf(env.keySet()), "env is in key order");
+    }
+
+    @Test
+    void imagesOnOneMachineShareItsProfileAndNoOtherMachinesValues() {
+        List<ImagePlan> plans = ImagePlanner.plan(fleetWith(5, 2), BUILD);
+        ImagePlan apcMainpc = plans.get(2);
+        ImagePlan rtapMainpc = plans.get(3);
+        ImagePlan rtapPc2 = plans.get(4);
+        ImagePlan cpuPc2 = plans.get(5);
+        assertSame(apcMainpc.machineProfile(), rtapMainpc.machineProfile(), "one profile document per machine");
+        assertSame(rtapPc2.machineProfile(), cpuPc2.machineProfile());
+        assertEquals(ImagePlanner.profileDocument(PC2), cpuPc2.machineProfile());
+        assertEquals(ImagePlanner.profileDocument(MAINPC), apcMainpc.machineProfile());
+        assertEquals(List.of("machine-profile"), cpuPc2.layers().stream().map(LayerPlan::name).toList());
+        assertEquals("profile:pc2", cpuPc2.layers().get(0).source());
+        assertEquals("/", cpuPc2.workingDirectory(), "no application layer, so no /app");
+        assertEquals(Optional.of("pc2"), cpuPc2.machine());
+        assertEquals("pc2", cpuPc2.labels().get("dev.slipway.machine"));
+        assertEquals("ghcr.io/org/base-python:20261123-0123456", cpuPc2.base());
+    }
+
+    @Test
+    void servicesProbingTheSamePortWithDifferentProbesKeepTheirOwnHealthCheck() {
+        Family busybox = family("busybox").from(Base.scratch()).healthProbe(HealthProbe.BUSYBOX_WGET);
+        MachineProfile pc3 = machine("pc3");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC, PC2, pc3)
+                .services(service("py").family(ROOT).ports(5560, 6560).on(MAINPC))
+                .services(service("sh").family(busybox).ports(5560, 6560).on(PC2))
+                .services(service("slow").family(ROOT).ports(5560, 6560).on(pc3)
+                        .healthCheck(HealthCheck.SPEC_DEFAULT.withInterval(Duration.ofSeconds(5))));
+        Map<String, HealthCheckPlan> checks = ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).stream()
+                .filter(p -> p.kind() == ImagePlan.Kind.SERVICE)
+                .collect(Collectors.toMap(ImagePlan::name, p -> p.healthCheck().orElseThrow()));
+        assertEquals(HealthProbe.PYTHON3.command(6560, "/health"), checks.get("py").test());
+        assertEquals(HealthProbe.BUSYBOX_WGET.command(6560, "/health"), checks.get("sh").test());
+        assertEquals(30, checks.get("py").intervalSeconds());
+        assertEquals(5, checks.get("slow").intervalSeconds());
     }
 }
