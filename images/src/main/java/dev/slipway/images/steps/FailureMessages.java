@@ -4,6 +4,9 @@ import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.global.JibSystemProperties;
+import com.google.cloud.tools.jib.http.ResponseException;
+import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
 import dev.slipway.images.RegistryCredentials;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -25,6 +28,13 @@ public final class FailureMessages {
     }
 
     private static String describe(Throwable e, String registry) {
+        if (e instanceof RegistryUnauthorizedException unauthorized
+                && unauthorized.getCause() instanceof ResponseException answer && answer.getStatusCode() == 401) {
+            return "registry " + registry + ": authentication failed for " + unauthorized.getImageReference()
+                    + " (no credentials, or wrong ones): check the credentials ("
+                    + RegistryCredentials.USERNAME_VARIABLE + "/" + RegistryCredentials.PASSWORD_VARIABLE
+                    + ", or docker login)";
+        }
         if (e instanceof RegistryUnauthorizedException unauthorized) {
             return "registry " + registry + " refused access to " + unauthorized.getImageReference()
                     + " (" + firstLine(unauthorized.getMessage()) + ")"
@@ -35,6 +45,12 @@ public final class FailureMessages {
             return "registry " + failed.getServerUrl() + " did not accept the credentials for "
                     + failed.getImageName() + ": check " + RegistryCredentials.USERNAME_VARIABLE + "/"
                     + RegistryCredentials.PASSWORD_VARIABLE + " or docker login";
+        }
+        if (e instanceof RegistryCredentialsNotSentException) {
+            // Jib's switch is JVM-wide: it would also allow credentials over HTTP to base-image registries
+            return "registry " + registry + " wants credentials, and Jib sends none over plain HTTP (--insecure):"
+                    + " serve it over HTTPS, or accept sending credentials over plain HTTP to every registry of"
+                    + " this build with the JVM option -D" + JibSystemProperties.SEND_CREDENTIALS_OVER_HTTP + "=true";
         }
         if (e instanceof InsecureRegistryException) {
             return "registry " + registry + " does not offer verifiable HTTPS; for a registry on loopback pass"
