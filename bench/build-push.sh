@@ -7,11 +7,14 @@
 # Prints a markdown table of medians; raw numbers go to bench/target/build-push/.
 #
 # Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,65,200] [--no-build] [--keep]
+#                            [--jvm "OPTIONS"] [--no-docker]
 #   --quick      smallest fleet, one run (what .ci/run calls; asserts nothing about timings)
 #   --runs N     runs per fleet (default 5); --big-runs N: runs for fleets over 100 services (default 1, so
 #                the default run stays under 30 minutes on 2 cores)
 #   --no-build   use runner/target/runner.jar and bench/target/classes as they are (default: mvn package them)
 #   --keep       keep the work directory (fleets, Dockerfiles, logs) instead of deleting it
+#   --jvm OPTS   JVM options for the Slipway runner, e.g. "-XX:TieredStopAtLevel=1" (default: none, as a user runs it)
+#   --no-docker  measure Slipway and the floor only (to compare Slipway with itself, e.g. under --jvm)
 # Needs root (it starts its own dockerd) and what scripts/setup.sh installs; /usr/bin/time (package `time`) for
 # the runner's peak memory. Starts its own docker-registry and dockerd on a free loopback port / private socket
 # and stops both, by their pid, when it exits.
@@ -24,6 +27,8 @@ big_runs=1
 sizes="example,python,65,200"
 build=1
 keep=0
+no_docker=0
+jvm_options=()
 quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,7 +38,9 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift ;;
     --no-build) build=0 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --jvm) read -r -a jvm_options <<< "$2"; shift ;;
+    --no-docker) no_docker=1 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-push.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -281,7 +288,7 @@ slipway_build() { # label scenario run
   [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%M' -o "$work/rss.txt")
   mark_registry
   t0=$(now)
-  if ! "${timed[@]}" java -jar "$RUNNER_JAR" build --registry "127.0.0.1:$reg_port/bench" --insecure \
+  if ! "${timed[@]}" java "${jvm_options[@]}" -jar "$RUNNER_JAR" build --registry "127.0.0.1:$reg_port/bench" --insecure \
       --fleet "$fleet_java" --cache "$work/slipway-cache" --tag bench > "$out" 2>&1; then
     echo "build-push.sh: Slipway build failed ($label $scenario run $run); the end of its output:" >&2
     tail -5 "$out" >&2
@@ -434,7 +441,9 @@ for label in "${wanted[@]}"; do
   n=$runs
   if [[ "$label" =~ ^[0-9]+$ ]] && [ "$label" -gt 100 ] && [ "$big_runs" -lt "$runs" ]; then n=$big_runs; fi
   with_docker=1
-  if [ -s "$docker_unsupported" ]; then
+  if [ "$no_docker" = 1 ]; then
+    with_docker=0
+  elif [ -s "$docker_unsupported" ]; then
     with_docker=0
     kinds="$(sed -nE "s/.*: a '([a-z]+)' layer.*/\1/p" "$docker_unsupported" | sort -u | paste -sd, -)"
     echo "$label: docker not measured: its plan has $kinds layers, which have no offline Dockerfile equivalent here" \
@@ -463,7 +472,7 @@ cp "$results" "$report_dir/results-$stamp.tsv"
   echo "# bench/build-push.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
-    "$(java -version 2>&1 | head -1); docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
+    "$(java -version 2>&1 | head -1)${jvm_options[*]:+ (runner JVM options: ${jvm_options[*]})}; docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
   echo
   echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | Slipway/docker | Slipway/floor | Slipway pushed | docker pushed | runner peak RSS |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
