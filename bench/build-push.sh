@@ -9,8 +9,8 @@
 # Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,65,200] [--no-build] [--keep]
 #                            [--jvm "OPTIONS"] [--no-docker]
 #   --quick      smallest fleet, one run (what .ci/run calls; asserts nothing about timings)
-#   --runs N     runs per fleet (default 5); --big-runs N: runs for fleets over 100 services (default 1, so
-#                the default run stays under 30 minutes on 2 cores)
+#   --runs N     runs per fleet (default 5); --big-runs N: runs for fleets over 100 services (default 5 too,
+#                about 20 minutes in all on 2 cores; fewer for a quicker look, the table shows the count)
 #   --no-build   use runner/target/runner.jar and bench/target/classes as they are (default: mvn package them)
 #   --keep       keep the work directory (fleets, Dockerfiles, logs) instead of deleting it
 #   --jvm OPTS   JVM options for the Slipway runner, e.g. "-XX:TieredStopAtLevel=1" (default: none, as a user runs it)
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 
 runs=5
-big_runs=1
+big_runs=5
 sizes="example,python,65,200"
 build=1
 keep=0
