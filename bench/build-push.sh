@@ -269,7 +269,9 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
         "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" > /dev/null
       fleet_java="$fleet_dir/BenchFleet.java" ;;
   esac
-  java -jar "$RUNNER_JAR" plan --json --tag bench --fleet "$fleet_java" > "$work/fleets/$label.plan.json"
+  # its own cache for the compiled definition: not the user's, and not the one a cold Slipway build starts from
+  SLIPWAY_CACHE="$work/plan-cache" java -jar "$RUNNER_JAR" plan --json --tag bench --fleet "$fleet_java" \
+    > "$work/fleets/$label.plan.json"
   bench_java dev.slipway.bench.DockerfilesFromPlan "$work/fleets/$label.plan.json" "$fleet_dir" \
     "$work/fleets/$label.docker" "127.0.0.1:$reg_port/bench"
   docker_unsupported="$work/fleets/$label.docker/docker-unsupported.txt"

@@ -69,7 +69,11 @@ public final class MachineProfileLayerStep implements LayerStep {
                 .build();
     }
 
-    private static Path stage(byte[] content, Path directory) throws IOException {
+    /**
+     * The profile's file in {@code directory}, named by its content hash: written once, then only ever returned,
+     * so every image that copies it sees one file with one modification time.
+     */
+    static Path stage(byte[] content, Path directory) throws IOException {
         Path file = directory.resolve(sha256(content) + ".json");
         if (Files.exists(file)) {
             return file;
