@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,11 +225,6 @@ class RegistryAuthTest {
     }
 
     private static int count(Pattern pattern, String text) {
-        Matcher matcher = pattern.matcher(text);
-        int n = 0;
-        while (matcher.find()) {
-            n++;
-        }
-        return n;
+        return (int) pattern.matcher(text).results().count();
     }
 }

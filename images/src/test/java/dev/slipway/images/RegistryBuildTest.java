@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,11 +287,6 @@ class RegistryBuildTest {
     }
 
     private static int count(Pattern pattern, String text) {
-        Matcher matcher = pattern.matcher(text);
-        int n = 0;
-        while (matcher.find()) {
-            n++;
-        }
-        return n;
+        return (int) pattern.matcher(text).results().count();
     }
 }
