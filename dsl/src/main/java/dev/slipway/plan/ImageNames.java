@@ -30,8 +30,7 @@ public final class ImageNames {
         return fleetTag + "-" + machine.name();
     }
 
-    /** {@code serviceRepository + ":" + serviceTag}, built in one concatenation: it runs once per instance. */
     public static String service(Fleet fleet, Service service, MachineProfile machine, String tag) {
-        return fleet.registry() + "/" + fleet.name() + "/" + service.name() + ":" + tag + "-" + machine.name();
+        return serviceRepository(fleet, service) + ":" + serviceTag(tag, machine);
     }
 }

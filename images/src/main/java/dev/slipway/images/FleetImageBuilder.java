@@ -242,7 +242,7 @@ public final class FleetImageBuilder {
         }
         Optional<Base> base = BaseImageStep.rootBase(plan, context);
         if (base.isPresent() && base.get() instanceof Base.Tarball tarball) {
-            return "tarball " + ImageFingerprint.source(context.fleetDirectory().resolve(tarball.path()).normalize());
+            return "tarball " + ImageFingerprint.source(context.resolve(tarball.path()));
         }
         if (base.isPresent() && base.get() instanceof Base.RegistryImage registry) {
             return registry.reference().text();

@@ -95,7 +95,7 @@ final class PushedImages implements AutoCloseable {
     }
 
     private Path file(String image) {
-        return directory.resolve(ImageFingerprint.sha256(image));
+        return directory.resolve(Sha256.hex(image));
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.slipway.images;
 
 import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -49,27 +52,33 @@ public final class RegistryCredentials {
     }
 
     public RegistryImage attachTo(RegistryImage image, ImageReference reference, Consumer<LogEvent> logger) {
-        if (fromEnvironmentVariables()) {
-            image.addCredential(username.get(), password.get());
-        }
-        CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, logger);
-        image.addCredentialRetriever(factory.dockerConfig(dockerConfig));
-        image.addCredentialRetriever(factory.wellKnownCredentialHelpers());
+        retrievers(reference, logger).forEach(image::addCredentialRetriever);
         return image;
     }
 
-    /**
-     * The credential for {@code reference} from the same sources, in the same order, as {@link #attachTo}; empty
-     * for anonymous access.
-     */
+    /** The credential for {@code reference} from the same sources, in the same order; empty for anonymous access. */
     public Optional<Credential> credentialFor(ImageReference reference, Consumer<LogEvent> logger)
             throws CredentialRetrievalException {
+        for (CredentialRetriever retriever : retrievers(reference, logger)) {
+            Optional<Credential> credential = retriever.retrieve();
+            if (credential.isPresent()) {
+                return credential;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sources, in the order they are asked: the environment's pair, the Docker config, known helpers. */
+    private List<CredentialRetriever> retrievers(ImageReference reference, Consumer<LogEvent> logger) {
+        List<CredentialRetriever> retrievers = new ArrayList<>();
         if (fromEnvironmentVariables()) {
-            return Optional.of(Credential.from(username.get(), password.get()));
+            Credential credential = Credential.from(username.get(), password.get());
+            retrievers.add(() -> Optional.of(credential));
         }
         CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(reference, logger);
-        Optional<Credential> fromConfig = factory.dockerConfig(dockerConfig).retrieve();
-        return fromConfig.isPresent() ? fromConfig : factory.wellKnownCredentialHelpers().retrieve();
+        retrievers.add(factory.dockerConfig(dockerConfig));
+        retrievers.add(factory.wellKnownCredentialHelpers());
+        return retrievers;
     }
 
     /** {@code message} with the password (if any) replaced, for anything shown to a user. */

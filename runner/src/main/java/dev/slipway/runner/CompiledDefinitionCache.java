@@ -1,5 +1,6 @@
 package dev.slipway.runner;
 
+import dev.slipway.images.Sha256;
 import dev.slipway.images.SlipwayCache;
 import java.io.File;
 import java.io.IOException;
@@ -11,12 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,10 +51,7 @@ final class CompiledDefinitionCache {
 
     /** The entry name for these source bytes under this JVM and classpath. */
     static String key(byte[] source) {
-        MessageDigest digest = sha256();
-        digest.update(Toolchain.FINGERPRINT.getBytes(StandardCharsets.UTF_8));
-        digest.update(sha256().digest(source));
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(Toolchain.FINGERPRINT + Sha256.hex(source));
     }
 
     /** The class files stored under {@code key}, if the entry is there and whole. */
@@ -74,7 +69,7 @@ final class CompiledDefinitionCache {
                     return Optional.empty();
                 }
                 byte[] bytes = Files.readAllBytes(entry.resolve(fileName));
-                if (!line.substring(0, gap).equals(hex(bytes))) {
+                if (!line.substring(0, gap).equals(Sha256.hex(bytes))) {
                     return Optional.empty();
                 }
                 classes.put(className, bytes);
@@ -108,7 +103,7 @@ final class CompiledDefinitionCache {
             for (Map.Entry<String, byte[]> type : classes.entrySet()) {
                 String fileName = type.getKey() + ".class";
                 Files.write(temporary.resolve(fileName), type.getValue());
-                checksums.append(hex(type.getValue())).append("  ").append(fileName).append('\n');
+                checksums.append(Sha256.hex(type.getValue())).append("  ").append(fileName).append('\n');
             }
             Files.writeString(temporary.resolve(CHECKSUMS), checksums, StandardCharsets.UTF_8);
             if (moveIntoPlace(temporary, root.resolve(key))) {
@@ -199,17 +194,6 @@ final class CompiledDefinitionCache {
         }
     }
 
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     /** What javac compiles against in this JVM besides the source, computed once. */
     private static final class Toolchain {

@@ -18,6 +18,7 @@ import dev.slipway.images.BuildRequest;
 import dev.slipway.images.BuildTarget;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.InputProblem;
+import dev.slipway.images.Sha256;
 import dev.slipway.images.steps.ContainerizeStep;
 import dev.slipway.images.steps.LayerStep;
 import dev.slipway.images.steps.StepContext;
@@ -106,7 +107,7 @@ public final class PackagedBaseStep {
         StringBuilder key = new StringBuilder("slipway packaged base v1\n").append(starting.identity).append('\n')
                 .append(architecture).append('\n');
         layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
-        String identity = PackagedLayers.sha256(key.toString());
+        String identity = Sha256.hex(key.toString());
         Path base = context.cache().staging().resolve("packaged-bases").resolve(identity + ".tar");
         if (!Files.isRegularFile(base)) {
             BaseArchive.write(starting.tarball, layers, architecture, base);
@@ -133,7 +134,7 @@ public final class PackagedBaseStep {
         } finally {
             Files.deleteIfExists(partial);
         }
-        builder.addLabel(CycloneDxSbom.LABEL, sha256(sbom));
+        builder.addLabel(CycloneDxSbom.LABEL, Sha256.hex(sbom));
     }
 
     /** What the family's packaged layers go on: a docker save tarball (none: scratch) and what identifies it. */
@@ -151,8 +152,8 @@ public final class PackagedBaseStep {
         }
         Base base = family.rootBase();
         if (base instanceof Base.Tarball tarball) {
-            Path file = context.fleetDirectory().resolve(tarball.path()).normalize();
-            return new Starting(Optional.of(file), "tarball " + sha256(file));
+            Path file = context.resolve(tarball.path());
+            return new Starting(Optional.of(file), "tarball " + Sha256.hex(file));
         }
         if (base instanceof Base.RegistryImage registry) {
             String reference = registry.reference().text();
@@ -164,8 +165,7 @@ public final class PackagedBaseStep {
     /** An image in a registry, written as a docker save tarball by Jib (layers come through Jib's cache). */
     private static Path export(String reference, BuildRequest request, StepContext context, Consumer<JibEvent> events)
             throws IOException, InterruptedException {
-        Path file = context.cache().staging().resolve("exported-bases").resolve(sha256(reference.getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)) + ".tar");
+        Path file = context.cache().staging().resolve("exported-bases").resolve(Sha256.hex(reference) + ".tar");
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -191,24 +191,7 @@ public final class PackagedBaseStep {
         }
     }
 
-    /** Streamed: a base tarball can be far larger than the heap. */
-    static String sha256(Path file) throws IOException {
-        try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file),
-                java.security.MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return java.util.HexFormat.of().formatHex(((java.security.DigestInputStream) in).getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
     /** The checks of a packaged layer kind; the layer itself is built into the base, never by Jib. */
     private final class Checks implements LayerStep {

@@ -1,5 +1,6 @@
 package dev.slipway.images.packages;
 
+import dev.slipway.images.Sha256;
 import dev.slipway.images.SlipwayCache;
 import dev.slipway.packages.debian.Accounts;
 import dev.slipway.packages.debian.DebLayer;
@@ -22,10 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -66,7 +64,7 @@ final class PackagedLayers {
         }
         String createdBy = "slipway: Debian packages of " + own.family().name() + " (" + lock.packages().size()
                 + " from " + lock.source().suite() + ")";
-        return cached(sha256(key.toString()), createdBy, out -> {
+        return cached(Sha256.hex(key.toString()), createdBy, out -> {
             List<FetchedPackage> ownDebs = fetch(own);
             // package contents go through a spool file in the cache, so memory does not grow with package sizes
             try (DebLayer layer = new DebLayer(cache.staging())) {
@@ -131,7 +129,7 @@ final class PackagedLayers {
         }
         String createdBy = "slipway: wheels of " + own.family().name() + " ("
                 + own.wheels().get().requirements().size() + " into " + target.sitePackages() + ")";
-        return cached(sha256(key.toString()), createdBy, out -> {
+        return cached(Sha256.hex(key.toString()), createdBy, out -> {
             LayerTree tree;
             try {
                 tree = new WheelInstaller(sources.wheels().orElseThrow(), target).install(own.wheels().get());
@@ -185,14 +183,6 @@ final class PackagedLayers {
         return p.name() + ' ' + p.version() + ' ' + p.architecture() + ' ' + p.size() + ' ' + p.sha256() + '\n';
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
     /** Packages or wheels refused (missing, or not matching their lock), every one named with its family. */
     static final class PackagesRefused extends IOException {

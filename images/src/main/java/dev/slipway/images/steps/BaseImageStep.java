@@ -43,7 +43,7 @@ public final class BaseImageStep {
     public static List<InputProblem> check(ImagePlan plan, StepContext context) {
         return rootBase(plan, context)
                 .filter(Base.Tarball.class::isInstance)
-                .map(base -> context.fleetDirectory().resolve(((Base.Tarball) base).path()).normalize())
+                .map(base -> context.resolve(((Base.Tarball) base).path()))
                 .filter(path -> !Files.isRegularFile(path))
                 .map(path -> List.of(new InputProblem(LayerStep.subject(plan), path,
                         "does not exist (base image tarball)")))
@@ -65,7 +65,7 @@ public final class BaseImageStep {
             return Jib.from(registryImage(registry.reference().text(), events));
         }
         if (base instanceof Base.Tarball tarball) {
-            Path file = context.fleetDirectory().resolve(tarball.path()).normalize();
+            Path file = context.resolve(tarball.path());
             return Jib.from(TarImage.at(file));
         }
         return Jib.fromScratch();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import dev.slipway.images.InputProblem;
+import dev.slipway.images.Sha256;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
 import java.io.IOException;
@@ -15,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.FileAlreadyExistsException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,7 +72,7 @@ public final class MachineProfileLayerStep implements LayerStep {
      * so every image that copies it sees one file with one modification time.
      */
     static Path stage(byte[] content, Path directory) throws IOException {
-        Path file = directory.resolve(sha256(content) + ".json");
+        Path file = directory.resolve(Sha256.hex(content) + ".json");
         if (Files.exists(file)) {
             return file;
         }
@@ -93,11 +91,4 @@ public final class MachineProfileLayerStep implements LayerStep {
         return file;
     }
 
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

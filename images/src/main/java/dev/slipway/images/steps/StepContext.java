@@ -10,4 +10,8 @@ public record StepContext(Fleet fleet, Path fleetDirectory, SlipwayCache cache) 
     public Path resolve(String relative) {
         return fleetDirectory.resolve(relative).normalize();
     }
+
+    public Path resolve(Path relative) {
+        return fleetDirectory.resolve(relative).normalize();
+    }
 }
