@@ -1,7 +1,7 @@
 package dev.slipway.runner;
 
-import dev.slipway.images.packages.FleetLocker;
-import dev.slipway.images.packages.PackageSources;
+import dev.slipway.locks.FleetLocker;
+import dev.slipway.locks.PackageSources;
 import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
 import dev.slipway.validation.Fleet;

@@ -1,6 +1,6 @@
 package dev.slipway.runner;
 
-import dev.slipway.images.packages.PackageSources;
+import dev.slipway.locks.PackageSources;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

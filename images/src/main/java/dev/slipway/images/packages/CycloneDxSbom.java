@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.locks.FamilyPackages;
 import dev.slipway.packages.debian.LockedPackage;
 import dev.slipway.packages.python.WheelRequirement;
 import java.io.IOException;

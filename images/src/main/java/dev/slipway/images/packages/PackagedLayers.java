@@ -2,6 +2,9 @@ package dev.slipway.images.packages;
 
 import dev.slipway.images.Sha256;
 import dev.slipway.images.SlipwayCache;
+import dev.slipway.locks.FamilyLocks;
+import dev.slipway.locks.FamilyPackages;
+import dev.slipway.locks.PackageSources;
 import dev.slipway.packages.debian.Accounts;
 import dev.slipway.packages.debian.DebLayer;
 import dev.slipway.packages.debian.DebianLock;

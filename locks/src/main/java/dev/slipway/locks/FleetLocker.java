@@ -1,4 +1,4 @@
-package dev.slipway.images.packages;
+package dev.slipway.locks;
 
 import dev.slipway.dsl.DebianPackages;
 import dev.slipway.dsl.DebianSuite;

@@ -1,4 +1,4 @@
-package dev.slipway.images.packages;
+package dev.slipway.locks;
 
 import dev.slipway.dsl.Family;
 import dev.slipway.packages.debian.DebianLock;

@@ -1,4 +1,4 @@
-package dev.slipway.images.packages;
+package dev.slipway.locks;
 
 import dev.slipway.dsl.DebianSuite;
 import dev.slipway.packages.debian.DebianSource;

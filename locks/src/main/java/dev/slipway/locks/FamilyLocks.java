@@ -1,4 +1,4 @@
-package dev.slipway.images.packages;
+package dev.slipway.locks;
 
 import dev.slipway.dsl.Family;
 import dev.slipway.packages.debian.DebianLock;
@@ -24,7 +24,7 @@ public final class FamilyLocks {
     }
 
     /** The source as a lock records it: a mirror below the fleet directory becomes relative to it. */
-    static DebianSource recorded(DebianSource source, Path fleetDirectory) {
+    public static DebianSource recorded(DebianSource source, Path fleetDirectory) {
         URI mirror = source.mirror();
         if (!"file".equals(mirror.getScheme()) || mirror.isOpaque()) {
             return source;
@@ -40,7 +40,7 @@ public final class FamilyLocks {
     }
 
     /** The lock with the mirror build fetches from: the configured one, else the lock's own (made absolute). */
-    static DebianLock forFetching(DebianLock lock, PackageSources sources, Path fleetDirectory) {
+    public static DebianLock forFetching(DebianLock lock, PackageSources sources, Path fleetDirectory) {
         DebianSource locked = lock.source();
         URI mirror = sources.debianMirror()
                 .orElseGet(() -> PackageSources.location(locked.mirror().toString(), fleetDirectory));
