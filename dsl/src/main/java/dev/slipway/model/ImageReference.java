@@ -4,8 +4,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A reference to an image Slipway does not build itself, e.g. {@code registry.example/org/python@sha256:...}.
- * Parsing never throws; {@link #isPinned()} tells whether it names exactly one image.
+ * An image reference, {@code [host[:port]/]repository[:tag][@sha256:...]}: a base Slipway pulls, or an image it
+ * builds and rolls out. The one parser of image names; parsing never throws, {@link #isPinned()} tells whether it
+ * names exactly one image. A port in the host is not a tag: {@code 127.0.0.1:5000/org/app} is untagged.
  */
 public record ImageReference(String text, String repository, Optional<String> tag, Optional<String> digest) {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -27,9 +28,37 @@ public record ImageReference(String text, String repository, Optional<String> ta
         return new ImageReference(text, rest, tag, digest);
     }
 
+    /** {@code repository:tag}. */
+    public static ImageReference tagged(String repository, String tag) {
+        return new ImageReference(repository + ":" + tag, repository, Optional.of(tag), Optional.empty());
+    }
+
     /** Pinned means a content digest: a tag can be moved under us, a digest cannot. */
     public boolean isPinned() {
         return digest.isPresent() && DIGEST.matcher(digest.get()).matches() && !repository.isEmpty();
+    }
+
+    /** The tag, or {@code latest} as registries and engines assume for an untagged name. */
+    public String tagOrLatest() {
+        return tag.orElse("latest");
+    }
+
+    /** {@code repository@digest}: exactly this image, whatever its tag now points at. */
+    public String pinnedTo(String imageDigest) {
+        return repository + "@" + imageDigest;
+    }
+
+    /**
+     * The registry host ({@code host[:port]}) as Docker reads a name: the first path component when it has a dot or
+     * a port or is {@code localhost}; else Docker Hub's {@code docker.io}.
+     */
+    public String registry() {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            return "docker.io";
+        }
+        String first = repository.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
     }
 
     @Override

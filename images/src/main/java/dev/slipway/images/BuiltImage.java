@@ -11,14 +11,11 @@ import java.nio.file.Path;
 public record BuiltImage(ImagePlan plan, String digest, long size, Optional<Path> tarball, ImageWork work) {
 
     public String image() {
-        return plan.image();
+        return plan.image().text();
     }
 
     /** {@code repository@sha256:...}: exactly this image, whatever its tag points to later. */
     public String pinnedReference() {
-        String image = plan.image();
-        int colon = image.lastIndexOf(':');
-        String repository = colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
-        return repository + "@" + digest;
+        return plan.image().pinnedTo(digest);
     }
 }

@@ -1,6 +1,5 @@
 package dev.slipway.images;
 
-import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import dev.slipway.dsl.Base;
 import dev.slipway.images.packages.PackagedBaseStep;
@@ -105,7 +104,7 @@ public final class FleetImageBuilder {
                         ? CompletableFuture.completedFuture(Optional.empty()) : parent.thenApply(Optional::of);
                 // One push per repository at a time: docker-registry 2.x answers 500 when two pushes race on the
                 // same blob of one repository (a service's per-machine images share all but two layers).
-                CompletableFuture<BuiltImage> previous = lastByRepository.get(repositoryOf(plan.image()));
+                CompletableFuture<BuiltImage> previous = lastByRepository.get(plan.image().repository());
                 if (previous != null) {
                     ready = ready.thenCombine(previous.handle((built, failed) -> null), (base, ignored) -> base);
                 }
@@ -120,8 +119,8 @@ public final class FleetImageBuilder {
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
                         : CompletableFuture.supplyAsync(() -> push(prepared, request, context, pushed, listener),
                                 builds.at(rank)));
-                byImage.put(plan.image(), future);
-                lastByRepository.put(repositoryOf(plan.image()), future);
+                byImage.put(plan.image().text(), future);
+                lastByRepository.put(plan.image().repository(), future);
             }
             return collect(byImage, request);
         } finally {
@@ -172,8 +171,8 @@ public final class FleetImageBuilder {
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
     private Prepared prepare(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
             Optional<PushedImages> pushed, ProgressListener listener) {
-        listener.started(plan.image());
-        ProgressReporter reporter = new ProgressReporter(plan.image(), listener);
+        listener.started(plan.image().text());
+        ProgressReporter reporter = new ProgressReporter(plan.image().text(), listener);
         try {
             Optional<PackagedBaseStep.Started> packaged = packagedBase.isPresent()
                     ? packagedBase.get().from(plan, parent, request, context, reporter) : Optional.empty();
@@ -192,10 +191,10 @@ public final class FleetImageBuilder {
             }
             String start = packaged.isPresent() ? packaged.get().identity() : start(plan, parent, context);
             Optional<String> fingerprint = pushed.isPresent()
-                    ? ImageFingerprint.of(plan.image(), start, builder.toContainerBuildPlan(),
+                    ? ImageFingerprint.of(plan.image().text(), start, builder.toContainerBuildPlan(),
                             ContainerizeStep.TOOL_VERSION)
                     : Optional.empty();
-            Optional<PushedImages.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image(), f));
+            Optional<PushedImages.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image().text(), f));
             if (same.isPresent()) {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
                         ImageWork.UP_TO_DATE);
@@ -223,7 +222,7 @@ public final class FleetImageBuilder {
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
                     outcome.tarball(), prepared.reporter().work());
             if (prepared.fingerprint().isPresent()) {
-                pushed.orElseThrow().record(plan.image(), prepared.fingerprint().get(), built.digest(), size);
+                pushed.orElseThrow().record(plan.image().text(), prepared.fingerprint().get(), built.digest(), size);
             }
             listener.finished(built);
             return built;
@@ -251,23 +250,14 @@ public final class FleetImageBuilder {
     }
 
     private static ImageBuildError fail(ImagePlan plan, Exception e, BuildRequest request, ProgressListener listener) {
-        ImageFailure failure = new ImageFailure(plan.image(),
-                FailureMessages.describe(e, registryOf(plan.image()), request.credentials()));
+        ImageFailure failure = new ImageFailure(plan.image().text(),
+                FailureMessages.describe(e, plan.image().registry(), request.credentials()));
         listener.failed(failure);
         return new ImageBuildError(failure);
     }
 
-    private static String repositoryOf(String image) {
-        int tag = image.lastIndexOf(':');
-        return tag > image.lastIndexOf('/') ? image.substring(0, tag) : image;
-    }
-
     private static String registryOf(String image) {
-        try {
-            return ImageReference.parse(image).getRegistry();
-        } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
-            return image;
-        }
+        return dev.slipway.model.ImageReference.parse(image).registry();
     }
 
     private static StepContext context(BuildRequest request) {

@@ -72,7 +72,7 @@ class RegistryAuthTest {
         registry = LocalRegistry.startWithHtpasswd(USERNAME, password);
         registryName = registry.host() + "/slipway";
         Fleet compiled = fleet.compiled(registryName);
-        images = fleet.plans(compiled).stream().map(plan -> plan.image()).toList();
+        images = fleet.plans(compiled).stream().map(plan -> plan.image().text()).toList();
     }
 
     @AfterAll

@@ -8,6 +8,8 @@ import dev.slipway.rollout.engine.LiveContainer;
 import dev.slipway.rollout.health.GateVerdict;
 import dev.slipway.rollout.health.HealthAnswer;
 import dev.slipway.rollout.health.HealthGate;
+import dev.slipway.rollout.health.HealthEndpoint;
+import dev.slipway.model.Port;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Replaces one instance's container, keeping the old one until the new one is proven healthy:
@@ -66,14 +67,14 @@ final class Cutover {
         Optional<HealthAnswer> lastOldHealthy = Optional.empty();
         try {
             if (oldRunning && holdsSamePorts(old.get())) {
-                HealthAnswer before = gate.probe(address(), healthPortOf(old.get()));
+                HealthAnswer before = gate.probe(address(), healthOf(old.get()));
                 lastOldHealthy = Optional.of(before).filter(HealthAnswer::healthy);
                 engine.stop(old.get().id(), stopGrace);
                 step("stopped the old container (kept as " + previous + ")");
             }
             engine.start(newContainer);
             step("started " + Digests.shortForm(image.digest()) + " as user " + image.user());
-            verdict = gate.await(address(), desired.healthPort(),
+            verdict = gate.await(address(), HealthEndpoint.of(desired.healthCheck()),
                     Duration.ofSeconds(desired.healthCheck().startPeriodSeconds()), this::newIsRunning);
         } catch (RuntimeException e) {
             failure = e.getMessage();
@@ -119,7 +120,7 @@ final class Cutover {
             return what;
         }
         engine.start(previous.id());
-        GateVerdict back = gate.await(address(), healthPortOf(previous), Duration.ofSeconds(
+        GateVerdict back = gate.await(address(), healthOf(previous), Duration.ofSeconds(
                 desired.healthCheck().startPeriodSeconds()), () -> engine.inspect(previous.id())
                 .map(LiveContainer::running).orElse(false));
         String what = "old container " + Digests.shortForm(previous.digest()) + " running again, "
@@ -154,8 +155,9 @@ final class Cutover {
         labels.put(Labels.IMAGE, desired.image());
         labels.put(Labels.IMAGE_DIGEST, image.digest());
         labels.put(Labels.REVISION, image.revision());
-        labels.put(Labels.PORTS, desired.ports().stream().map(String::valueOf).collect(Collectors.joining(",")));
-        labels.put(Labels.HEALTH_PORT, Integer.toString(desired.healthPort()));
+        labels.put(Labels.PORTS, Labels.ports(desired.ports()));
+        labels.put(Labels.HEALTH_PORT, desired.healthPort().toString());
+        labels.put(Labels.HEALTH_PATH, desired.healthCheck().path());
         labels.put(Labels.SETTINGS, desired.settingsHash());
         return new ContainerSpec(desired.containerName(), image.pinned(), image.user(), desired.ports(),
                 desired.healthCheck(), labels);
@@ -165,13 +167,13 @@ final class Cutover {
         if (container.ports().isEmpty()) {
             return true; // an unlabelled container may hold anything: treat it as in the way
         }
-        Set<Integer> shared = new HashSet<>(container.ports());
+        Set<Port> shared = new HashSet<>(container.ports());
         shared.retainAll(desired.ports());
         return !shared.isEmpty();
     }
 
-    private int healthPortOf(LiveContainer container) {
-        return container.healthPort().orElse(desired.healthPort());
+    private HealthEndpoint healthOf(LiveContainer container) {
+        return container.health().orElse(HealthEndpoint.of(desired.healthCheck()));
     }
 
     private boolean newIsRunning() {

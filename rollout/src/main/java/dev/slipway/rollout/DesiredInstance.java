@@ -1,7 +1,9 @@
 package dev.slipway.rollout;
 
+import dev.slipway.model.Port;
 import dev.slipway.plan.HealthCheckPlan;
-import dev.slipway.plan.Instance;
+import dev.slipway.plan.InstanceId;
+import dev.slipway.plan.InstancePlan;
 import dev.slipway.rollout.engine.ContainerNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,43 +11,48 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** One instance as the definition wants it: image, ports, health check, and the container it becomes. */
-public record DesiredInstance(String fleet, Instance instance, List<Integer> ports, HealthCheckPlan healthCheck) {
-
-    public DesiredInstance {
-        ports = List.copyOf(ports);
-    }
+/** One planned instance as the rollout carries it out: its plan and the container it becomes. */
+public record DesiredInstance(String fleet, InstancePlan plan) {
 
     public String service() {
-        return instance.service();
+        return plan.service();
     }
 
     public String machine() {
-        return instance.machine();
+        return plan.machine();
     }
 
+    /** The image as planned, {@code repository:tag}. */
     public String image() {
-        return instance.image();
+        return plan.image().text();
     }
 
-    public String id() {
-        return instance.id();
+    public InstanceId id() {
+        return plan.id();
+    }
+
+    public List<Port> ports() {
+        return plan.ports();
+    }
+
+    public HealthCheckPlan healthCheck() {
+        return plan.healthCheck();
     }
 
     public String containerName() {
-        return ContainerNames.of(fleet, instance.service());
+        return ContainerNames.of(fleet, plan.service());
     }
 
-    public int healthPort() {
-        return healthCheck.port();
+    public Port healthPort() {
+        return plan.healthCheck().port();
     }
 
     /** A hash of the container settings Slipway chooses besides the image: a changed one means recreate. */
     public String settingsHash() {
+        HealthCheckPlan check = plan.healthCheck();
         String settings = String.join("|", "host-network", "restart=unless-stopped", "no-new-privileges",
-                "ports=" + ports, "health=" + healthCheck.test() + "/" + healthCheck.intervalSeconds() + "/"
-                        + healthCheck.timeoutSeconds() + "/" + healthCheck.startPeriodSeconds() + "/"
-                        + healthCheck.retries());
+                "ports=" + plan.ports(), "health=" + check.test() + "/" + check.intervalSeconds() + "/"
+                        + check.timeoutSeconds() + "/" + check.startPeriodSeconds() + "/" + check.retries());
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(settings.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);

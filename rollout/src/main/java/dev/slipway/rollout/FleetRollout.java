@@ -3,6 +3,9 @@ package dev.slipway.rollout;
 import dev.slipway.rollout.RolloutReport.Result;
 import dev.slipway.rollout.engine.DockerEngine;
 import dev.slipway.rollout.engine.EngineException;
+import dev.slipway.rollout.engine.Labels;
+import dev.slipway.model.ImageReference;
+import dev.slipway.plan.InstanceId;
 import dev.slipway.rollout.engine.LiveContainer;
 import dev.slipway.rollout.health.HealthGate;
 import java.time.Duration;
@@ -65,7 +68,7 @@ public final class FleetRollout {
             if (!missing.isEmpty()) {
                 return run.stoppedBeforeTouching("not in the registry: " + String.join(", ", missing));
             }
-            Map<String, PulledImage> pulled;
+            Map<InstanceId, PulledImage> pulled;
             try {
                 pulled = prePull(plan);
             } catch (EngineException e) {
@@ -73,7 +76,7 @@ public final class FleetRollout {
             }
             for (PlannedWave wave : plan.waves()) {
                 events.on(new RolloutEvent.WaveStarted(wave.number(), wave.kind(),
-                        wave.changes().stream().map(InstanceChange::id).toList()));
+                        wave.changes().stream().map(c -> c.id().toString()).toList()));
                 List<Cutover> passed = new ArrayList<>();
                 for (InstanceChange change : wave.changes()) {
                     Cutover cutover = new Cutover(engine(change.machine()), change, pulled.get(change.id()), gate,
@@ -105,19 +108,17 @@ public final class FleetRollout {
         }
     }
 
-    private Map<String, PulledImage> prePull(LivePlan plan) {
-        Map<String, PulledImage> pulled = new LinkedHashMap<>();
+    private Map<InstanceId, PulledImage> prePull(LivePlan plan) {
+        Map<InstanceId, PulledImage> pulled = new LinkedHashMap<>();
         for (PlannedWave wave : plan.waves()) {
             for (InstanceChange change : wave.changes()) {
                 DockerEngine engine = engine(change.machine());
                 String image = change.toImage().orElseThrow();
                 events.on(new RolloutEvent.Pulling(change.machine(), image));
                 String digest = engine.pull(image);
-                String repository = image.substring(0, image.lastIndexOf(':'));
                 String user = engine.imageUser(image).orElse("");
-                String revision = engine.imageLabels(image).getOrDefault("org.opencontainers.image.revision",
-                        "unknown");
-                pulled.put(change.id(), new PulledImage(image, digest, repository + "@" + digest,
+                String revision = engine.imageLabels(image).getOrDefault(Labels.IMAGE_REVISION, "unknown");
+                pulled.put(change.id(), new PulledImage(image, digest, ImageReference.parse(image).pinnedTo(digest),
                         user, revision));
                 events.on(new RolloutEvent.Pulled(change.machine(), image, digest));
             }
@@ -156,7 +157,7 @@ public final class FleetRollout {
 
         void passed(Cutover cutover) {
             InstanceChange change = cutover.change();
-            outcomes.put(change.id(), new InstanceOutcome(change.machine(), change.service(), change.action(),
+            outcomes.put(change.id().toString(), new InstanceOutcome(change.machine(), change.service(), change.action(),
                     change.fromDigest(), Optional.of(cutover.image().digest()),
                     change.action() == Action.CREATE ? Outcome.CREATED : Outcome.UPDATED,
                     cutover.downtime().map(Duration::toMillis), change.reason()));
@@ -200,6 +201,6 @@ public final class FleetRollout {
     }
 
     static String ids(List<InstanceChange> changes) {
-        return changes.stream().map(InstanceChange::id).collect(Collectors.joining(", "));
+        return changes.stream().map(c -> c.id().toString()).collect(Collectors.joining(", "));
     }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.rollout;
 
+import dev.slipway.plan.InstanceId;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ public record InstanceChange(
         String reason,
         @JsonIgnore Optional<DesiredInstance> desired) {
 
-    public String id() {
-        return service + "@" + machine;
+    public InstanceId id() {
+        return new InstanceId(service, machine);
     }
 
     public boolean changes() {

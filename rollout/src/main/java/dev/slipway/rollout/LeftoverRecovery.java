@@ -1,5 +1,6 @@
 package dev.slipway.rollout;
 
+import dev.slipway.plan.InstanceId;
 import dev.slipway.rollout.engine.ContainerNames;
 import dev.slipway.rollout.engine.DockerEngine;
 import dev.slipway.rollout.engine.LiveContainer;
@@ -52,17 +53,16 @@ final class LeftoverRecovery {
                         + (healthy ? ", healthy" : ", but it is NOT healthy");
             }
             events.on(new RolloutEvent.LeftoverResolved(engine.machine(), previous.service(), resolution));
-            resolved.add(previous.service() + "@" + engine.machine() + ": " + resolution);
+            resolved.add(new InstanceId(previous.service(), engine.machine()) + ": " + resolution);
         }
         return resolved;
     }
 
     private boolean healthy(DockerEngine engine, LiveContainer container, Duration startPeriod) {
-        int port = container.healthPort().orElse(-1);
-        if (port < 0) {
+        if (container.health().isEmpty()) {
             return false;
         }
-        GateVerdict verdict = gate.await(engine.host().address(), port, startPeriod,
+        GateVerdict verdict = gate.await(engine.host().address(), container.health().get(), startPeriod,
                 () -> engine.inspect(container.id()).map(LiveContainer::running).orElse(false));
         return verdict.passed();
     }

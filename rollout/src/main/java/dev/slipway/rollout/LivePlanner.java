@@ -1,6 +1,7 @@
 package dev.slipway.rollout;
 
 import dev.slipway.plan.Instance;
+import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.Wave;
 import dev.slipway.rollout.engine.LiveContainer;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class LivePlanner {
     public static LivePlan plan(DesiredFleet desired, Map<String, List<LiveContainer>> live,
             Map<String, Optional<String>> digests) {
         List<InstanceChange> changes = new ArrayList<>();
-        Map<String, InstanceChange> byId = new HashMap<>();
+        Map<InstanceId, InstanceChange> byId = new HashMap<>();
         for (DesiredInstance instance : desired.instances()) {
             List<LiveContainer> onMachine = live.getOrDefault(instance.machine(), List.of());
             Optional<LiveContainer> current = onMachine.stream()
@@ -45,7 +46,7 @@ public final class LivePlanner {
             }
         }
         List<PlannedWave> waves = new ArrayList<>();
-        for (Wave wave : desired.plan().waves()) {
+        for (Wave wave : desired.rollout().waves()) {
             List<InstanceChange> moving = new ArrayList<>();
             for (Instance instance : wave.instances()) {
                 InstanceChange change = byId.get(instance.id());

@@ -1,5 +1,6 @@
 package dev.slipway.rollout;
 
+import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.Wave;
 import dev.slipway.rollout.health.HealthAnswer;
 import java.time.Duration;
@@ -51,14 +52,14 @@ public sealed interface RolloutEvent {
 
     record Step(String machine, String service, String what) implements RolloutEvent {
         public String describe() {
-            return "  " + service + "@" + machine + ": " + what;
+            return "  " + new InstanceId(service, machine) + ": " + what;
         }
     }
 
     record GatePassed(String machine, String service, HealthAnswer answer, Duration waited,
             Optional<Duration> downtime) implements RolloutEvent {
         public String describe() {
-            return "  " + service + "@" + machine + ": healthy after " + waited.toMillis() + " ms ("
+            return "  " + new InstanceId(service, machine) + ": healthy after " + waited.toMillis() + " ms ("
                     + answer.describe() + ")"
                     + downtime.map(d -> ", cutover downtime " + d.toMillis() + " ms").orElse("");
         }
@@ -66,13 +67,13 @@ public sealed interface RolloutEvent {
 
     record GateFailed(String machine, String service, HealthAnswer answer, String why) implements RolloutEvent {
         public String describe() {
-            return "  " + service + "@" + machine + ": health gate FAILED: " + why + "; last answer " + answer.describe();
+            return "  " + new InstanceId(service, machine) + ": health gate FAILED: " + why + "; last answer " + answer.describe();
         }
     }
 
     record RolledBack(String machine, String service, String what) implements RolloutEvent {
         public String describe() {
-            return "  " + service + "@" + machine + ": rolled back: " + what;
+            return "  " + new InstanceId(service, machine) + ": rolled back: " + what;
         }
     }
 

@@ -47,8 +47,8 @@ public final class StatusReader {
 
     private InstanceStatus row(DockerEngine engine, String service, String name, Optional<String> desiredImage,
             Optional<String> desiredDigest, Optional<LiveContainer> container, Instant now) {
-        Optional<String> answer = container.filter(LiveContainer::running).flatMap(LiveContainer::healthPort)
-                .map(port -> gate.probe(engine.host().address(), port)).map(HealthAnswer::describe);
+        Optional<String> answer = container.filter(LiveContainer::running).flatMap(LiveContainer::health)
+                .map(endpoint -> gate.probe(engine.host().address(), endpoint)).map(HealthAnswer::describe);
         Drift drift;
         if (desiredImage.isEmpty()) {
             drift = Drift.UNEXPECTED;

@@ -11,6 +11,10 @@ import dev.slipway.dsl.Base;
 import dev.slipway.dsl.Family;
 import dev.slipway.dsl.Rollout;
 import dev.slipway.plan.BuildIdentity;
+import dev.slipway.plan.FleetPlanner;
+import dev.slipway.plan.InstanceId;
+import dev.slipway.model.Port;
+import dev.slipway.rollout.health.HealthEndpoint;
 import dev.slipway.plan.Wave;
 import dev.slipway.rollout.engine.LiveContainer;
 import dev.slipway.validation.Fleet;
@@ -24,7 +28,7 @@ class LivePlannerTest {
     private static final String OLD = "sha256:" + "a".repeat(64);
     private static final String NEW = "sha256:" + "b".repeat(64);
 
-    private final DesiredFleet desired = DesiredFleet.of(fleetOf(), new BuildIdentity("v2", "abc"), 1);
+    private final DesiredFleet desired = DesiredFleet.of(FleetPlanner.plan(fleetOf(), new BuildIdentity("v2", "abc"), 1));
 
     private static Fleet fleetOf() {
         Family base = family("base").from(Base.image("registry.example/base@sha256:" + "c".repeat(64)));
@@ -35,10 +39,10 @@ class LivePlannerTest {
     }
 
     private LiveContainer live(String service, String machine, String digest, boolean running) {
-        DesiredInstance instance = desired.instance(service + "@" + machine);
+        DesiredInstance instance = desired.instance(new InstanceId(service, machine));
         return new LiveContainer("id-" + service + machine, "f." + service, service, machine, instance.image(),
                 Optional.of(digest), Optional.of("abc"), Optional.of(instance.settingsHash()), instance.ports(),
-                Optional.of(instance.healthPort()), running, running ? "running" : "exited", Optional.empty(),
+                Optional.of(HealthEndpoint.of(instance.healthCheck())), running, running ? "running" : "exited", Optional.empty(),
                 Optional.empty(), Map.of());
     }
 
@@ -51,7 +55,7 @@ class LivePlannerTest {
     @Test
     void createUpdateUnchangedAndRemoveWithWavesOnlyForWhatChanges() {
         LiveContainer gone = new LiveContainer("id-old", "f.old", "old", "pc2", "registry.example/org/f/old:v1-pc2",
-                Optional.of(OLD), Optional.empty(), Optional.empty(), List.of(7009), Optional.of(8009), true,
+                Optional.of(OLD), Optional.empty(), Optional.empty(), List.of(Port.of(7009)), Optional.of(new HealthEndpoint(Port.of(8009), "/health")), true,
                 "running", Optional.empty(), Optional.empty(), Map.of());
         Map<String, List<LiveContainer>> liveState = Map.of(
                 "mainpc", List.of(live("web", "mainpc", OLD, true)),
@@ -60,13 +64,13 @@ class LivePlannerTest {
         LivePlan plan = LivePlanner.plan(desired, liveState, allDigests(NEW));
 
         Map<String, Action> actions = new HashMap<>();
-        plan.changes().forEach(c -> actions.put(c.id(), c.action()));
+        plan.changes().forEach(c -> actions.put(c.id().toString(), c.action()));
         assertEquals(Map.of("web@mainpc", Action.UPDATE, "web@pc2", Action.UNCHANGED, "api@pc2", Action.CREATE,
                 "old@pc2", Action.REMOVE), actions);
         assertEquals(2, plan.waves().size());
         assertEquals(Wave.Kind.CANARY, plan.waves().get(0).kind());
-        assertEquals(List.of("web@mainpc"), plan.waves().get(0).changes().stream().map(InstanceChange::id).toList());
-        assertEquals(List.of("api@pc2"), plan.waves().get(1).changes().stream().map(InstanceChange::id).toList());
+        assertEquals(List.of("web@mainpc"), plan.waves().get(0).changes().stream().map(c -> c.id().toString()).toList());
+        assertEquals(List.of("api@pc2"), plan.waves().get(1).changes().stream().map(c -> c.id().toString()).toList());
         InstanceChange update = plan.changes().get(0);
         assertEquals(Optional.of(OLD), update.fromDigest());
         assertEquals(Optional.of(NEW), update.toDigest());
@@ -76,7 +80,7 @@ class LivePlannerTest {
     void aStoppedContainerWithTheRightImageIsRestarted() {
         LivePlan plan = LivePlanner.plan(desired, Map.of("mainpc", List.of(live("web", "mainpc", NEW, false))),
                 allDigests(NEW));
-        InstanceChange web = plan.changes().stream().filter(c -> c.id().equals("web@mainpc")).findFirst().orElseThrow();
+        InstanceChange web = plan.changes().stream().filter(c -> c.id().equals(InstanceId.parse("web@mainpc"))).findFirst().orElseThrow();
         assertEquals(Action.UPDATE, web.action());
         assertEquals("container is exited", web.reason());
     }

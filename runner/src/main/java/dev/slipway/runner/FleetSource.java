@@ -20,17 +20,21 @@ import java.util.Optional;
  * on the classpath. Relative paths in the definition resolve against {@link #directory()}: the file's directory,
  * or the current directory for a class.
  */
-public record FleetSource(FleetSpec spec, Path directory, String origin) {
+public record FleetSource(FleetSpec spec, Path directory, String origin, String provenance) {
+    static final String COMPILED = "compiled with javac";
+    static final String CACHED = "compiled classes from Slipway's cache";
+    static final String CLASSPATH = "class on the classpath";
 
     /** Loads {@code fleet}; a {@code .java} file's classes are kept in {@code cache} for the next run. */
     public static FleetSource load(String fleet, Optional<Path> directory, SlipwayCache cache) {
         if (fleet.endsWith(".java")) {
             Path file = Path.of(fleet).toAbsolutePath().normalize();
-            return new FleetSource(compileFile(file, new CompiledDefinitionCache(cache)),
-                    directory.orElse(file.getParent()), file.toString());
+            StringBuilder provenance = new StringBuilder();
+            FleetSpec spec = compileFile(file, new CompiledDefinitionCache(cache), provenance);
+            return new FleetSource(spec, directory.orElse(file.getParent()), file.toString(), provenance.toString());
         }
         Path dir = directory.orElse(Path.of("")).toAbsolutePath().normalize();
-        return new FleetSource(instantiate(loadClass(fleet), fleet), dir, fleet);
+        return new FleetSource(instantiate(loadClass(fleet), fleet), dir, fleet, CLASSPATH);
     }
 
     /** The validated fleet, or an {@link InvalidFleetException} carrying every problem. */
@@ -65,15 +69,17 @@ public record FleetSource(FleetSpec spec, Path directory, String origin) {
         }
     }
 
-    private static FleetSpec compileFile(Path file, CompiledDefinitionCache cache) {
+    private static FleetSpec compileFile(Path file, CompiledDefinitionCache cache, StringBuilder provenance) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("--fleet: " + file + " does not exist");
         }
         Optional<String> key = keyOf(file);
         Optional<Class<?>> cached = key.flatMap(k -> cachedDefinition(k, cache, file));
         if (cached.isPresent()) {
+            provenance.append(CACHED);
             return instantiate(cached.get(), file.toString());
         }
+        provenance.append(COMPILED);
         Map<String, byte[]> classes = DefinitionCompiler.compile(file);
         // the file may have changed while javac read it: only store what was compiled from the bytes of the key
         if (key.isPresent() && key.equals(keyOf(file))) {

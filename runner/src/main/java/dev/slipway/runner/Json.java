@@ -1,15 +1,32 @@
 package dev.slipway.runner;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.slipway.model.ImageReference;
+import dev.slipway.model.Port;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.InstanceId;
+import dev.slipway.plan.LayerPlan;
+import java.io.IOException;
 
-/** The one JSON mapper of the CLI: stable key order, so the same input prints byte-identical JSON. */
+/**
+ * The one JSON mapper of the CLI: stable key order, so the same input prints byte-identical JSON. The plan's typed
+ * values print as the text users read elsewhere: an image reference as its name, a port as its number, an instance
+ * as {@code service@machine}, a layer as its kind, source and destination (docs/plan-json.md).
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new Jdk8Module())
+            .addModule(planValues())
+            .addMixIn(ImagePlan.class, ImagePlanView.class)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
@@ -23,5 +40,46 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON for " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** The lineage's package requests and the root base are what the build reads; the layers already show them. */
+    @JsonIgnoreProperties({"rootBase", "packages"})
+    private abstract static class ImagePlanView {
+    }
+
+    private static SimpleModule planValues() {
+        SimpleModule module = new SimpleModule("slipway-plan");
+        module.addSerializer(ImageReference.class, new StdSerializer<>(ImageReference.class) {
+            @Override
+            public void serialize(ImageReference value, JsonGenerator json, SerializerProvider provider)
+                    throws IOException {
+                json.writeString(value.text());
+            }
+        });
+        module.addSerializer(Port.class, new StdSerializer<>(Port.class) {
+            @Override
+            public void serialize(Port value, JsonGenerator json, SerializerProvider provider) throws IOException {
+                json.writeNumber(value.number());
+            }
+        });
+        module.addSerializer(InstanceId.class, new StdSerializer<>(InstanceId.class) {
+            @Override
+            public void serialize(InstanceId value, JsonGenerator json, SerializerProvider provider)
+                    throws IOException {
+                json.writeString(value.toString());
+            }
+        });
+        module.addSerializer(LayerPlan.class, new StdSerializer<>(LayerPlan.class) {
+            @Override
+            public void serialize(LayerPlan value, JsonGenerator json, SerializerProvider provider)
+                    throws IOException {
+                json.writeStartObject();
+                json.writeStringField("name", value.kind());
+                json.writeStringField("source", value.source());
+                json.writeStringField("destination", value.destination());
+                json.writeEndObject();
+            }
+        });
+        return module;
     }
 }

@@ -1,9 +1,7 @@
 package dev.slipway.runner;
 
-import dev.slipway.plan.BuildIdentity;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.engine.ConnectedHosts;
-import dev.slipway.validation.Fleet;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +17,7 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 done, 1 refused before anything changed, 3 rollout failed and rolled back."})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
-    FleetOptions options;
+    PlanOptions planning;
 
     @Mixin
     HostsOptions hosts;
@@ -30,10 +28,6 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TAG", required = true, description = "The earlier fleet tag, e.g. 20260101-abcdef0.")
     String to;
 
-    @Option(names = "--registry", paramLabel = "HOST[:PORT]/ORG",
-            description = "Pull from this registry; replaces the fleet's registry in every image name.")
-    String registry;
-
     @Spec
     CommandSpec spec;
 
@@ -42,19 +36,12 @@ final class RollbackCommand implements Callable<Integer> {
         if (!hosts.configured()) {
             throw new UserError("rollback needs the machines: --host NAME=ENGINE (repeatable) or --hosts-file FILE");
         }
-        FleetSource source = options.load();
-        Fleet fleet = new FleetSource(registry == null ? source.spec() : source.spec().registry(registry),
-                source.directory(), source.origin()).compile();
-        BuildIdentity build;
-        try {
-            build = GitRevision.of(source.directory(), Optional.of(to));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--to: " + e.getMessage());
-        }
-        DesiredFleet desired = DesiredFleet.of(fleet, build, rollout.batchSize(fleet));
-        try (ConnectedHosts connected = hosts.connect(fleet, desired)) {
-            return rollout.roll("rollback", desired, connected, spec.commandLine().getOut(),
-                    spec.commandLine().getErr());
+        rollout.stopGrace();
+        var planned = planning.plan("--to", Optional.of(to), rollout.batch.batchSize(), Optional.empty());
+        DesiredFleet desired = DesiredFleet.of(planned.plan());
+        try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
+            return new RolloutRun(rollout, spec.commandLine().getOut(), spec.commandLine().getErr())
+                    .run("rollback", desired, connected);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.runner;
 
+import dev.slipway.plan.RolloutPlan;
+import dev.slipway.plan.Wave;
 import dev.slipway.rollout.Action;
 import dev.slipway.rollout.Digests;
 import dev.slipway.rollout.InstanceChange;
@@ -32,6 +34,16 @@ final class RolloutPrinter implements RolloutListener {
         out.flush();
     }
 
+    /** The planned waves: canary first, then batches; {@code note}, when not empty, follows the first line. */
+    static void printWaves(RolloutPlan plan, String note, PrintWriter out) {
+        out.printf("Rollout: canary on %s, then batches of %d%s%n", plan.canaryMachine(), plan.batchSize(),
+                note.isEmpty() ? "" : "; " + note);
+        for (Wave wave : plan.waves()) {
+            out.printf("  wave %d (%s): %s%n", wave.number(), wave.kind().name().toLowerCase(Locale.ROOT),
+                    wave.instances().stream().map(i -> i.id().toString()).collect(Collectors.joining(", ")));
+        }
+    }
+
     static void printPlan(LivePlan plan, PrintWriter out) {
         out.printf("Live changes for fleet %s, tag %s:%n", plan.fleet(), plan.tag());
         String machine = null;
@@ -50,7 +62,7 @@ final class RolloutPrinter implements RolloutListener {
         }
         for (PlannedWave wave : plan.waves()) {
             out.printf("  wave %d (%s): %s%n", wave.number(), wave.kind().name().toLowerCase(Locale.ROOT),
-                    wave.changes().stream().map(InstanceChange::id).collect(Collectors.joining(", ")));
+                    wave.changes().stream().map(c -> c.id().toString()).collect(Collectors.joining(", ")));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.slipway.runner;
 
-import dev.slipway.plan.BuildIdentity;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.Digests;
 import dev.slipway.rollout.InstanceStatus;
@@ -8,11 +7,11 @@ import dev.slipway.rollout.StatusReader;
 import dev.slipway.rollout.engine.ConnectedHosts;
 import dev.slipway.rollout.engine.EngineException;
 import dev.slipway.rollout.health.HttpHealthGate;
-import dev.slipway.validation.Fleet;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,18 +27,13 @@ final class StatusCommand implements Callable<Integer> {
     static final int DRIFT = 4;
 
     @Mixin
-    FleetOptions options;
+    PlanOptions planning;
 
     @Mixin
     HostsOptions hosts;
 
-    @Option(names = "--tag", paramLabel = "TAG",
-            description = "The desired tag. Default: YYYYMMDD-<short sha> of the definition's git HEAD commit.")
-    String tag;
-
-    @Option(names = "--registry", paramLabel = "HOST[:PORT]/ORG",
-            description = "Replaces the fleet's registry in every image name.")
-    String registry;
+    @Mixin
+    TagOption tag;
 
     @Option(names = "--json", description = "Print the rows as JSON.")
     boolean json;
@@ -52,14 +46,11 @@ final class StatusCommand implements Callable<Integer> {
         if (!hosts.configured()) {
             throw new UserError("status needs the machines: --host NAME=ENGINE (repeatable) or --hosts-file FILE");
         }
-        FleetSource source = options.load();
-        Fleet fleet = new FleetSource(registry == null ? source.spec() : source.spec().registry(registry),
-                source.directory(), source.origin()).compile();
-        BuildIdentity build = GitRevision.of(source.directory(), Optional.ofNullable(tag));
-        DesiredFleet desired = DesiredFleet.of(fleet, build, fleet.rollout().batchSize());
+        var planned = planning.plan("--tag", tag.tag(), OptionalInt.empty(), Optional.empty());
+        DesiredFleet desired = DesiredFleet.of(planned.plan());
         List<InstanceStatus> rows;
-        try (ConnectedHosts connected = hosts.connect(fleet, desired)) {
-            rows = new StatusReader(connected.engines(), HttpHealthGate.forPath("/health")).read(desired);
+        try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
+            rows = new StatusReader(connected.engines(), HttpHealthGate.standard()).read(desired);
         } catch (EngineException e) {
             throw new UserError(e.getMessage());
         }
@@ -67,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(rows));
         } else {
-            out.printf("Fleet %s, desired tag %s%n", fleet.name(), build.tag());
+            out.printf("Fleet %s, desired tag %s%n", desired.fleet(), desired.tag());
             String machine = null;
             for (InstanceStatus row : rows) {
                 if (!row.machine().equals(machine)) {

@@ -19,4 +19,11 @@ public final class UserError extends RuntimeException {
     public List<String> lines() {
         return lines;
     }
+
+    /** The same error with one more line after its own, saying what it meant for the command around it. */
+    public UserError followedBy(String line) {
+        List<String> all = new java.util.ArrayList<>(lines);
+        all.add(line);
+        return new UserError(all);
+    }
 }

@@ -168,7 +168,7 @@ class RolloutEndToEndTest {
 
         Run apply = cli("apply", "--tag", "v3");
 
-        assertEquals(RolloutOptions.ROLLOUT_FAILED, apply.code(), apply.out() + apply.err());
+        assertEquals(RolloutRun.ROLLOUT_FAILED, apply.code(), apply.out() + apply.err());
         assertTrue(apply.out().contains("wave 1 (canary): bravo@mainpc"), apply.out());
         assertTrue(apply.out().contains("health gate FAILED"), apply.out());
         assertTrue(apply.err().contains("canary wave 1 failed: bravo@mainpc")
@@ -263,7 +263,7 @@ class RolloutEndToEndTest {
     @Order(7)
     void rollbackToAnEarlierTagRestoresItsDigests() throws Exception {
         Run missing = cli("rollback", "--to", "v0");
-        assertEquals(RolloutOptions.ROLLOUT_FAILED, missing.code(), missing.out() + missing.err());
+        assertEquals(RolloutRun.ROLLOUT_FAILED, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains("not in the registry") && missing.err().contains("nothing was changed"),
                 missing.err());
 

@@ -62,7 +62,7 @@ public final class PackagedBaseStep {
 
     /** The planned layer kinds this step builds into the base image; Jib must not build them again. */
     public boolean buildsIntoBase(LayerPlan layer) {
-        return layer.name().equals(DEBIAN) || layer.name().equals(WHEELS);
+        return layer.kind().equals(DEBIAN) || layer.kind().equals(WHEELS);
     }
 
     /** Input checks for the two layer kinds, run with every other check before any image work. */
@@ -127,7 +127,7 @@ public final class PackagedBaseStep {
                 .noneMatch(f -> f.debian().isPresent() || f.wheelLock().isPresent())) {
             return;
         }
-        byte[] sbom = CycloneDxSbom.render(plan.image(), FamilyPackages.lineage(family.get(), context.fleetDirectory()));
+        byte[] sbom = CycloneDxSbom.render(plan.image().text(), FamilyPackages.lineage(family.get(), context.fleetDirectory()));
         Path file = sbomPath(plan);
         Files.createDirectories(file.getParent());
         Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");

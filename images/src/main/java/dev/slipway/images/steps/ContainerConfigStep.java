@@ -31,7 +31,7 @@ public final class ContainerConfigStep {
             builder.setEntrypoint(plan.entrypoint());
             builder.setProgramArguments(plan.cmd());
             Set<Port> ports = new LinkedHashSet<>();
-            plan.exposedPorts().forEach(port -> ports.add(Port.tcp(port)));
+            plan.exposedPorts().forEach(port -> ports.add(Port.tcp(port.number())));
             builder.setExposedPorts(ports);
             builder.setWorkingDirectory(AbsoluteUnixPath.get(plan.workingDirectory()));
         }

@@ -50,7 +50,7 @@ public final class ContainerizeStep {
     public Outcome run(ImagePlan plan, JibContainerBuilder builder, BuildTarget target, StepContext context,
             Consumer<JibEvent> events) throws InvalidImageReferenceException, InterruptedException, RegistryException,
             IOException, CacheDirectoryCreationException, ExecutionException {
-        ImageReference reference = ImageReference.parse(plan.image());
+        ImageReference reference = ImageReference.parse(plan.image().text());
         if (target instanceof BuildTarget.Tarballs tarballs) {
             Path tarball = tarballPath(tarballs.directory(), plan);
             Files.createDirectories(tarball.getParent());

@@ -20,11 +20,10 @@ public interface LayerStep {
 
     /** How a layer is named in Jib's events and the progress output. */
     static String layerName(ImagePlan image, LayerPlan layer) {
-        return layer.name() + " " + layer.destination();
+        return layer.kind() + " " + layer.destination();
     }
 
     static String subject(ImagePlan image) {
-        return (image.kind() == ImagePlan.Kind.SERVICE ? "service " : "family ") + image.name()
-                + image.machine().map(m -> " on " + m).orElse("");
+        return image.subject();
     }
 }

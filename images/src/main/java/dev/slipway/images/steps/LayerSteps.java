@@ -31,7 +31,7 @@ public final class LayerSteps {
     }
 
     public Optional<LayerStep> forLayer(LayerPlan layer) {
-        return Optional.ofNullable(byKind.get(layer.name()));
+        return Optional.ofNullable(byKind.get(layer.kind()));
     }
 
     /** Every problem with the plan's layers: missing sources, or a layer kind no step builds. */
@@ -41,7 +41,7 @@ public final class LayerSteps {
             Optional<LayerStep> step = forLayer(layer);
             if (step.isEmpty()) {
                 problems.add(new InputProblem(LayerStep.subject(image), Path.of(layer.source()),
-                        "is a '" + layer.name() + "' layer, which this build cannot make yet (known: "
+                        "is a '" + layer.kind() + "' layer, which this build cannot make yet (known: "
                                 + String.join(", ", byKind.keySet().stream().sorted().toList()) + ")"));
             } else {
                 problems.addAll(step.get().check(image, layer, context));

@@ -8,7 +8,6 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -16,6 +15,9 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.slipway.model.HealthCheck;
+import dev.slipway.model.ImageReference;
+import dev.slipway.rollout.health.HealthEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -23,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,8 +116,10 @@ public final class DockerEngine implements AutoCloseable {
                 Optional.ofNullable(labels.get(Labels.IMAGE_DIGEST)),
                 Optional.ofNullable(labels.get(Labels.REVISION)),
                 Optional.ofNullable(labels.get(Labels.SETTINGS)),
-                parsePorts(labels.get(Labels.PORTS)),
-                Optional.ofNullable(labels.get(Labels.HEALTH_PORT)).map(Integer::valueOf),
+                Labels.ports(labels.get(Labels.PORTS)),
+                Labels.port(labels.getOrDefault(Labels.HEALTH_PORT, labels.get(Labels.LEGACY_HEALTH_PORT)))
+                        .map(port -> new HealthEndpoint(port, labels.getOrDefault(Labels.HEALTH_PATH,
+                                HealthCheck.SPEC_DEFAULT.path()))),
                 Boolean.TRUE.equals(state.getRunning()),
                 state.getStatus() == null ? "unknown" : state.getStatus(),
                 health, started, labels));
@@ -154,13 +157,10 @@ public final class DockerEngine implements AutoCloseable {
 
     /** Pulls {@code repo:tag} and returns the digest it now has locally ({@code sha256:...}). */
     public String pull(String image) {
-        int colon = image.lastIndexOf(':');
-        boolean tagged = colon > image.lastIndexOf('/');
-        String repository = tagged ? image.substring(0, colon) : image;
-        String tag = tagged ? image.substring(colon + 1) : "latest";
+        ImageReference reference = ImageReference.parse(image);
         call("cannot pull " + image, () -> {
             try {
-                return client.pullImageCmd(repository).withTag(tag).exec(new PullImageResultCallback())
+                return client.pullImageCmd(reference.repository()).withTag(reference.tagOrLatest()).exec(new PullImageResultCallback())
                         .awaitCompletion(30, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -177,7 +177,7 @@ public final class DockerEngine implements AutoCloseable {
         if (inspected.isEmpty() || inspected.get().getRepoDigests() == null) {
             return Optional.empty();
         }
-        String repository = repositoryOf(image);
+        String repository = ImageReference.parse(image).repository();
         return inspected.get().getRepoDigests().stream()
                 .filter(d -> d.startsWith(repository + "@"))
                 .map(d -> d.substring(d.indexOf('@') + 1))
@@ -207,7 +207,7 @@ public final class DockerEngine implements AutoCloseable {
 
     /** Creates (does not start) a container; its ports are not bound until it starts. */
     public String create(ContainerSpec spec) {
-        HealthCheck check = new HealthCheck()
+        com.github.dockerjava.api.model.HealthCheck check = new com.github.dockerjava.api.model.HealthCheck()
                 .withTest(spec.healthCheck().test())
                 .withInterval(spec.healthCheck().intervalSeconds() * NANOS_PER_SECOND)
                 .withTimeout(spec.healthCheck().timeoutSeconds() * NANOS_PER_SECOND)
@@ -302,20 +302,6 @@ public final class DockerEngine implements AutoCloseable {
             action.run();
             return null;
         });
-    }
-
-    static String repositoryOf(String image) {
-        int at = image.indexOf('@');
-        String rest = at >= 0 ? image.substring(0, at) : image;
-        int colon = rest.lastIndexOf(':');
-        return colon > rest.lastIndexOf('/') ? rest.substring(0, colon) : rest;
-    }
-
-    private static List<Integer> parsePorts(String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
     }
 
     private static byte[] readAll(InputStream body) throws IOException {

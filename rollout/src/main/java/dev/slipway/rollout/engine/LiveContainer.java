@@ -1,5 +1,7 @@
 package dev.slipway.rollout.engine;
 
+import dev.slipway.model.Port;
+import dev.slipway.rollout.health.HealthEndpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,8 @@ public record LiveContainer(
         Optional<String> digest,
         Optional<String> revision,
         Optional<String> settings,
-        List<Integer> ports,
-        Optional<Integer> healthPort,
+        List<Port> ports,
+        Optional<HealthEndpoint> health,
         boolean running,
         String state,
         Optional<String> dockerHealth,

@@ -11,16 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
-/** {@code GET http://ADDRESS:PORT/health}, polled often so a cutover's downtime is measured to tens of ms. */
+/** {@code GET http://ADDRESS:PORT/PATH}, polled often so a cutover's downtime is measured to tens of ms. */
 public final class HttpHealthGate implements HealthGate {
-    private final String path;
     private final Duration pollInterval;
     private final Duration requestTimeout;
     private final Clock clock;
     private final HttpClient http;
 
-    private HttpHealthGate(String path, Duration pollInterval, Duration requestTimeout, Clock clock) {
-        this.path = path;
+    private HttpHealthGate(Duration pollInterval, Duration requestTimeout, Clock clock) {
         this.pollInterval = pollInterval;
         this.requestTimeout = requestTimeout;
         this.clock = clock;
@@ -28,22 +26,23 @@ public final class HttpHealthGate implements HealthGate {
                 .connectTimeout(requestTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public static HttpHealthGate forPath(String path) {
-        return new HttpHealthGate(path, Duration.ofMillis(50), Duration.ofSeconds(2), Clock.systemUTC());
+    /** Polls every 50 ms, each request timing out after 2 s. */
+    public static HttpHealthGate standard() {
+        return new HttpHealthGate(Duration.ofMillis(50), Duration.ofSeconds(2), Clock.systemUTC());
     }
 
     public HttpHealthGate pollingEvery(Duration interval) {
-        return new HttpHealthGate(path, interval, requestTimeout, clock);
+        return new HttpHealthGate(interval, requestTimeout, clock);
     }
 
     public HttpHealthGate timingOutAfter(Duration timeout) {
-        return new HttpHealthGate(path, pollInterval, timeout, clock);
+        return new HttpHealthGate(pollInterval, timeout, clock);
     }
 
     @Override
-    public HealthAnswer probe(String address, int port) {
+    public HealthAnswer probe(String address, HealthEndpoint endpoint) {
         String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + endpoint.port() + endpoint.path()))
                 .timeout(requestTimeout).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -60,12 +59,12 @@ public final class HttpHealthGate implements HealthGate {
     }
 
     @Override
-    public GateVerdict await(String address, int port, Duration within, BooleanSupplier stillRunning) {
+    public GateVerdict await(String address, HealthEndpoint endpoint, Duration within, BooleanSupplier stillRunning) {
         Instant start = clock.instant();
         Instant deadline = start.plus(within);
         HealthAnswer last = HealthAnswer.noAnswer(start, "not probed yet");
         while (true) {
-            last = probe(address, port);
+            last = probe(address, endpoint);
             if (last.healthy()) {
                 return GateVerdict.passed(last, Duration.between(start, last.at()));
             }

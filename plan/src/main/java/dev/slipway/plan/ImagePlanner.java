@@ -6,6 +6,8 @@ import dev.slipway.dsl.HealthProbe;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Service;
 import dev.slipway.model.HealthCheck;
+import dev.slipway.model.ImageReference;
+import dev.slipway.model.Port;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,19 +20,23 @@ import java.util.TreeMap;
 
 /** Turns a valid fleet into image plans: every family (parents first), then every service on every machine. */
 public final class ImagePlanner {
-    public static final String MACHINE_PROFILE_PATH = "/etc/machine-profile.json";
-    public static final String APP_DIRECTORY = "/app";
+    public static final String MACHINE_PROFILE_PATH = LayerPlan.MachineProfile.PATH;
+    public static final String APP_DIRECTORY = LayerPlan.Application.PATH;
     public static final String LABEL_PREFIX = "dev.slipway.";
+    /** SPEC: every image carries the git revision it was built from. */
+    public static final String REVISION_LABEL = "org.opencontainers.image.revision";
+    /** SPEC: a service image names the port its health check probes. */
+    public static final String HEALTH_PORT_LABEL = "health_check_port";
 
     private ImagePlanner() {
     }
 
     public static List<ImagePlan> plan(Fleet fleet, BuildIdentity build) {
         List<ImagePlan> plans = new ArrayList<>(fleet.families().size() + fleet.services().size());
-        for (Family family : fleet.families()) {
-            plans.add(familyPlan(fleet, family, build));
-        }
         SharedParts shared = new SharedParts(fleet, build);
+        for (Family family : fleet.families()) {
+            plans.add(familyPlan(fleet, family, build, shared.family(family).packages()));
+        }
         for (Service service : fleet.services()) {
             for (MachineProfile machine : service.machines()) {
                 plans.add(servicePlan(fleet, service, shared.family(service.family()), shared.machine(machine),
@@ -40,31 +46,31 @@ public final class ImagePlanner {
         return List.copyOf(plans);
     }
 
-    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build) {
-        String base = family.parent().map(p -> ImageNames.family(fleet, p, build.tag()))
+    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build, List<PackagedFamily> packages) {
+        String base = family.parent().map(p -> ImageNames.family(fleet, p, build.tag()).text())
                 .orElseGet(() -> family.base().orElseThrow().toString());
         List<LayerPlan> layers = new ArrayList<>();
         // SPEC order: OS packages, then Python dependencies, then the family's own files.
-        family.debian().ifPresent(debian -> layers.add(new LayerPlan("debian",
-                "debian:" + debian.suite() + ": " + String.join(" ", debian.names()), "/")));
-        family.wheelLock().ifPresent(lock -> layers.add(new LayerPlan("wheels", lock, "site-packages")));
+        family.debian().ifPresent(debian -> layers.add(new LayerPlan.Debian(debian.suite(), debian.names())));
+        family.wheelLock().ifPresent(lock -> layers.add(new LayerPlan.Wheels(lock)));
         for (FileCopy copy : family.files()) {
-            layers.add(new LayerPlan("files", copy.source(), copy.destination()));
+            layers.add(new LayerPlan.FileCopy(copy.source(), copy.destination()));
         }
         SortedMap<String, String> labels = new TreeMap<>();
-        labels.put("org.opencontainers.image.revision", build.revision());
+        labels.put(REVISION_LABEL, build.revision());
         labels.put(LABEL_PREFIX + "fleet", fleet.name());
         labels.put(LABEL_PREFIX + "family", family.name());
         return new ImagePlan(ImagePlan.Kind.FAMILY, family.name(), Optional.empty(),
-                ImageNames.family(fleet, family, build.tag()), base, layers, "", List.of(), List.of(), "",
-                List.of(), family.inheritedEnv(), labels, Optional.empty(), new TreeMap<>());
+                ImageNames.family(fleet, family, build.tag()), base,
+                family.parent().isPresent() ? Optional.empty() : family.base(), layers, packages, "", List.of(),
+                List.of(), "", List.of(), family.inheritedEnv(), labels, Optional.empty(), new TreeMap<>());
     }
 
     private static ImagePlan servicePlan(Fleet fleet, Service service, FamilyParts family, MachineParts machine,
-            Optional<HealthCheckPlan> healthCheck, BuildIdentity build) {
+            HealthCheckPlan healthCheck, BuildIdentity build) {
         // Profile before application: the app changes most often, so it is the last, small layer.
         List<LayerPlan> layers = service.app()
-                .map(dir -> List.of(machine.profileLayer(), new LayerPlan("application", dir, APP_DIRECTORY)))
+                .<List<LayerPlan>>map(dir -> List.of(machine.profileLayer(), new LayerPlan.Application(dir)))
                 .orElseGet(() -> List.of(machine.profileLayer()));
 
         String healthPort = Integer.toString(service.healthPort());
@@ -75,18 +81,20 @@ public final class ImagePlanner {
         service.env().forEach(env::put);
 
         SortedMap<String, String> labels = new TreeMap<>();
-        labels.put("org.opencontainers.image.revision", build.revision());
-        labels.put("health_check_port", healthPort);
+        labels.put(REVISION_LABEL, build.revision());
+        labels.put(HEALTH_PORT_LABEL, healthPort);
         labels.put(LABEL_PREFIX + "fleet", fleet.name());
         labels.put(LABEL_PREFIX + "service", service.name());
         labels.put(LABEL_PREFIX + "family", service.family().name());
         labels.put(LABEL_PREFIX + "machine", machine.profile().name());
 
         return new ImagePlan(ImagePlan.Kind.SERVICE, service.name(), machine.name(),
-                ImageNames.service(fleet, service, machine.profile(), build.tag()), family.image(), layers,
-                service.user().numeric(), List.of(service.init().path(), "--"), service.command(),
+                ImageNames.service(fleet, service, machine.profile(), build.tag()), family.image().text(),
+                Optional.empty(), layers, family.packages(), service.user().numeric(),
+                List.of(service.init().path(), "--"), service.command(),
                 service.app().isPresent() ? APP_DIRECTORY : "/",
-                List.of(service.servicePort(), service.healthPort()), env, labels, healthCheck, machine.document());
+                List.of(Port.of(service.servicePort()), Port.of(service.healthPort())), env, labels,
+                Optional.of(healthCheck), machine.document());
     }
 
     /** What {@code /etc/machine-profile.json} holds: the machine's identity and every value it sets as env. */
@@ -98,16 +106,29 @@ public final class ImagePlanner {
         return doc;
     }
 
+    /** What each family of a lineage asks to install, root first; empty when none installs anything. */
+    static List<PackagedFamily> packagesOf(Family family) {
+        List<PackagedFamily> lineage = new ArrayList<>();
+        boolean any = false;
+        for (Family f : family.lineage()) {
+            PackagedFamily packaged = new PackagedFamily(f.name(), f.debian().map(d -> d.suite()),
+                    f.debian().map(d -> d.names()).orElse(List.of()), f.wheelLock());
+            any |= packaged.installsAnything();
+            lineage.add(packaged);
+        }
+        return any ? List.copyOf(lineage) : List.of();
+    }
+
     /**
      * What service images have in common, made once per family, machine or health check during one
      * {@link #plan} rather than once per image, and shared by the plans: a large fleet has few of each.
      */
-    private static final class SharedParts {
+    static final class SharedParts {
         private final Fleet fleet;
         private final BuildIdentity build;
         private final Map<Family, FamilyParts> families = new IdentityHashMap<>();
         private final Map<MachineProfile, MachineParts> machines = new IdentityHashMap<>();
-        private final Map<HealthKey, Optional<HealthCheckPlan>> healthChecks = new HashMap<>();
+        private final Map<HealthKey, HealthCheckPlan> healthChecks = new HashMap<>();
 
         SharedParts(Fleet fleet, BuildIdentity build) {
             this.fleet = fleet;
@@ -116,32 +137,35 @@ public final class ImagePlanner {
 
         FamilyParts family(Family family) {
             return families.computeIfAbsent(family, f -> new FamilyParts(ImageNames.family(fleet, f, build.tag()),
-                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe()));
+                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe(), packagesOf(f)));
         }
 
         MachineParts machine(MachineProfile machine) {
-            return machines.computeIfAbsent(machine, m -> new MachineParts(m, Optional.of(m.name()), m.env(),
-                    SortedStringMap.copyOf(profileDocument(m)),
-                    new LayerPlan("machine-profile", "profile:" + m.name(), MACHINE_PROFILE_PATH)));
+            return machines.computeIfAbsent(machine, m -> {
+                Map<String, String> document = SortedStringMap.copyOf(profileDocument(m));
+                return new MachineParts(m, Optional.of(m.name()), m.env(), document,
+                        new LayerPlan.MachineProfile(m.name(), document));
+            });
         }
 
         /** Machines reuse port numbers, so services on different machines often probe identically. */
-        Optional<HealthCheckPlan> healthCheck(Service service) {
+        HealthCheckPlan healthCheck(Service service) {
             HealthKey key = new HealthKey(family(service.family()).probe(), service.healthPort(),
                     service.healthCheck());
-            return healthChecks.computeIfAbsent(key, k -> Optional.of(new HealthCheckPlan(
-                    k.probe().command(k.port(), k.check().path()), k.port(), k.check().path(),
+            return healthChecks.computeIfAbsent(key, k -> new HealthCheckPlan(
+                    k.probe().command(k.port(), k.check().path()), Port.of(k.port()), k.check().path(),
                     k.check().interval().toSeconds(), k.check().timeout().toSeconds(),
-                    k.check().startPeriod().toSeconds(), k.check().retries())));
+                    k.check().startPeriod().toSeconds(), k.check().retries()));
         }
     }
 
-    /** The base every service image of one family builds on, the env it inherits and its health probe. */
-    private record FamilyParts(String image, Map<String, String> env, HealthProbe probe) {
+    /** The base every service image of one family builds on, the env it inherits, its probe and its packages. */
+    record FamilyParts(ImageReference image, Map<String, String> env, HealthProbe probe,
+            List<PackagedFamily> packages) {
     }
 
     /** A machine's env, the profile document written into its images and the layer that holds it. */
-    private record MachineParts(MachineProfile profile, Optional<String> name, Map<String, String> env,
+    record MachineParts(MachineProfile profile, Optional<String> name, Map<String, String> env,
             Map<String, String> document, LayerPlan profileLayer) {
     }
 

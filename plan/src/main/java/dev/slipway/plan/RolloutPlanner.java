@@ -23,6 +23,7 @@ public final class RolloutPlanner {
 
     public static RolloutPlan plan(Fleet fleet, BuildIdentity build, int batchSize) {
         if (batchSize < 1) {
+            // the CLI refuses this at its edge (--batch-size); reaching here is a programming error
             throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
         }
         Rollout rollout = fleet.rollout();

@@ -3,6 +3,7 @@ package dev.slipway.plan;
 import dev.slipway.dsl.Family;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Service;
+import dev.slipway.model.ImageReference;
 import dev.slipway.validation.Fleet;
 
 /**
@@ -18,8 +19,8 @@ public final class ImageNames {
         return fleet.registry() + "/" + family.name();
     }
 
-    public static String family(Fleet fleet, Family family, String tag) {
-        return familyRepository(fleet, family) + ":" + tag;
+    public static ImageReference family(Fleet fleet, Family family, String tag) {
+        return ImageReference.tagged(familyRepository(fleet, family), tag);
     }
 
     public static String serviceRepository(Fleet fleet, Service service) {
@@ -30,7 +31,7 @@ public final class ImageNames {
         return fleetTag + "-" + machine.name();
     }
 
-    public static String service(Fleet fleet, Service service, MachineProfile machine, String tag) {
-        return serviceRepository(fleet, service) + ":" + serviceTag(tag, machine);
+    public static ImageReference service(Fleet fleet, Service service, MachineProfile machine, String tag) {
+        return ImageReference.tagged(serviceRepository(fleet, service), serviceTag(tag, machine));
     }
 }

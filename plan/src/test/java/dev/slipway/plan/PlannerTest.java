@@ -15,6 +15,7 @@ import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Rollout;
 import dev.slipway.model.DataSize;
 import dev.slipway.model.HealthCheck;
+import dev.slipway.model.Port;
 import dev.slipway.validation.Fleet;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -54,7 +55,7 @@ class PlannerTest {
 
     @Test
     void familiesComeParentsFirstThenOneImagePerServiceAndMachine() {
-        List<String> images = ImagePlanner.plan(fleetWith(5, 0), BUILD).stream().map(ImagePlan::image).toList();
+        List<String> images = ImagePlanner.plan(fleetWith(5, 0), BUILD).stream().map(i -> i.image().text()).toList();
         assertEquals(List.of(
                 "ghcr.io/org/base-python:20261123-0123456",
                 "ghcr.io/org/family-torch-cu121:20261123-0123456",
@@ -70,8 +71,8 @@ class PlannerTest {
         assertEquals("10001:10001", plan.user());
         assertEquals(List.of("/usr/bin/tini", "--"), plan.entrypoint());
         assertEquals(List.of("python3", "-m", "apc"), plan.cmd());
-        assertEquals(List.of(5560, 6560), plan.exposedPorts());
-        assertEquals(List.of("machine-profile", "application"), plan.layers().stream().map(LayerPlan::name).toList());
+        assertEquals(List.of(Port.of(5560), Port.of(6560)), plan.exposedPorts());
+        assertEquals(List.of("machine-profile", "application"), plan.layers().stream().map(LayerPlan::kind).toList());
         assertEquals("/etc/machine-profile.json", plan.layers().get(0).destination());
         assertEquals("16", plan.env().get("OMP_NUM_THREADS"));
         assertEquals("8.9", plan.env().get("TORCH_CUDA_ARCH_LIST"));
@@ -141,7 +142,7 @@ class PlannerTest {
         assertSame(rtapPc2.machineProfile(), cpuPc2.machineProfile());
         assertEquals(ImagePlanner.profileDocument(PC2), cpuPc2.machineProfile());
         assertEquals(ImagePlanner.profileDocument(MAINPC), apcMainpc.machineProfile());
-        assertEquals(List.of("machine-profile"), cpuPc2.layers().stream().map(LayerPlan::name).toList());
+        assertEquals(List.of("machine-profile"), cpuPc2.layers().stream().map(LayerPlan::kind).toList());
         assertEquals("profile:pc2", cpuPc2.layers().get(0).source());
         assertEquals("/", cpuPc2.workingDirectory(), "no application layer, so no /app");
         assertEquals(Optional.of("pc2"), cpuPc2.machine());

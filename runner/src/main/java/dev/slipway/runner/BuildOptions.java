@@ -1,0 +1,56 @@
+package dev.slipway.runner;
+
+import dev.slipway.images.BuildTarget;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** How {@code build} and {@code apply} build: where images go, plain HTTP, parallelism, package sources. */
+final class BuildOptions {
+    static final Path DEFAULT_OUT = Path.of("target", "slipway");
+    private static final Pattern LOOPBACK = Pattern.compile("(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]+)?");
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write image tarballs and images.json here instead of pushing. Default (without "
+                    + "--registry and without hosts): target/slipway.")
+    Path out;
+
+    @Option(names = "--insecure", description = "Allow plain HTTP to --registry; only for a registry on loopback.")
+    boolean insecure;
+
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Images built at once. Default: the number of processors.")
+    Integer parallel;
+
+    @Mixin
+    PackageSourceOptions packageSources;
+
+    /** Tarballs in --out (default target/slipway) or a push to {@code registry}; conflicting options refused. */
+    BuildTarget target(Optional<String> registry) {
+        if (registry.isPresent() && out != null) {
+            throw new UserError("--out and --registry exclude each other: write tarballs or push, not both");
+        }
+        if (registry.isEmpty()) {
+            if (insecure) {
+                throw new UserError("--insecure only applies to --registry");
+            }
+            return BuildTarget.tarballs(out == null ? DEFAULT_OUT : out);
+        }
+        String host = registry.get().substring(0, registry.get().indexOf('/'));
+        if (insecure && !LOOPBACK.matcher(host).matches()) {
+            throw new UserError("--insecure: " + host + " is not a loopback address; plain HTTP is only allowed "
+                    + "to a registry on this machine (localhost, 127.x.x.x, [::1])");
+        }
+        return BuildTarget.registry(insecure);
+    }
+
+    int parallelism() {
+        int parallelism = parallel == null ? Runtime.getRuntime().availableProcessors() : parallel;
+        if (parallelism < 1) {
+            throw new UserError("--parallel: " + parallelism + " is not positive; expected 1 or more");
+        }
+        return parallelism;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.slipway.runner;
+
+import dev.slipway.rollout.AuditLog;
+import dev.slipway.rollout.DeployLockRefused;
+import dev.slipway.rollout.DesiredFleet;
+import dev.slipway.rollout.FleetRollout;
+import dev.slipway.rollout.LockHolder;
+import dev.slipway.rollout.RolloutReport;
+import dev.slipway.rollout.engine.ConnectedHosts;
+import dev.slipway.rollout.engine.EngineException;
+import dev.slipway.rollout.health.HttpHealthGate;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/**
+ * Carries a desired fleet out on connected hosts for {@code apply} and {@code rollback}: runs the rollout with its
+ * events printed as they happen, prints the report, appends it to the audit log. Exit 0 when it held,
+ * {@link #ROLLOUT_FAILED} when not.
+ */
+final class RolloutRun {
+    static final int ROLLOUT_FAILED = 3;
+
+    private final RolloutOptions options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    RolloutRun(RolloutOptions options, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String command, DesiredFleet desired, ConnectedHosts hosts) {
+        LockHolder me = LockHolder.thisProcess();
+        FleetRollout rollout = new FleetRollout(hosts.engines(), HttpHealthGate.standard(), new RolloutPrinter(out),
+                options.stopGrace());
+        RolloutReport report;
+        try {
+            report = rollout.apply(desired, command, me, options.breakLock);
+        } catch (DeployLockRefused e) {
+            throw new UserError(e.getMessage() + "; nothing was changed.");
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage());
+        }
+        RolloutPrinter.printReport(report, out);
+        try {
+            new AuditLog(options.auditLog).append(report, me);
+            out.println("audit: appended to " + options.auditLog);
+        } catch (IOException e) {
+            err.println("audit: cannot append to " + options.auditLog + ": " + e.getMessage());
+        }
+        out.flush();
+        if (report.failed()) {
+            err.println(command + " failed: " + report.why());
+            err.flush();
+            return ROLLOUT_FAILED;
+        }
+        return 0;
+    }
+}
