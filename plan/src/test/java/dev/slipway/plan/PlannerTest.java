@@ -86,7 +86,7 @@ class PlannerTest {
         assertEquals("mainpc", plan.machineProfile().get("machine"));
         assertEquals("24576", plan.machineProfile().get("gpu_memory_mib"));
         HealthCheckPlan health = plan.healthCheck().orElseThrow();
-        assertEquals(6560, health.port());
+        assertEquals(Port.of(6560), health.port());
         assertEquals(List.of(30L, 10L, 40L, 3L), List.of(health.intervalSeconds(), health.timeoutSeconds(),
                 health.startPeriodSeconds(), (long) health.retries()));
         assertTrue(health.test().get(3).contains("127.0.0.1:6560/health"), health.test()::toString);
@@ -108,11 +108,11 @@ class PlannerTest {
         assertEquals(List.of(Wave.Kind.CANARY, Wave.Kind.BATCH, Wave.Kind.BATCH),
                 plan.waves().stream().map(Wave::kind).toList());
         assertEquals(List.of("affective_processing_center@mainpc", "real_time_audio_pipeline@mainpc"),
-                plan.waves().get(0).instances().stream().map(Instance::id).toList());
+                plan.waves().get(0).instances().stream().map(i -> i.id().toString()).toList());
         assertEquals(List.of("real_time_audio_pipeline@pc2", "cpu_0@pc2"),
-                plan.waves().get(1).instances().stream().map(Instance::id).toList());
+                plan.waves().get(1).instances().stream().map(i -> i.id().toString()).toList());
         assertEquals(List.of("cpu_1@pc2", "cpu_2@pc2"),
-                plan.waves().get(2).instances().stream().map(Instance::id).toList());
+                plan.waves().get(2).instances().stream().map(i -> i.id().toString()).toList());
     }
 
     @Test
