@@ -55,7 +55,7 @@ public final class AuditLog {
         List<Map<String, Object>> instances = new ArrayList<>();
         for (InstanceOutcome outcome : report.instances()) {
             Map<String, Object> instance = new LinkedHashMap<>();
-            instance.put("instance", outcome.id());
+            instance.put("instance", outcome.id().toString());
             instance.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
             instance.put("from", outcome.from().orElse(null));
             instance.put("to", outcome.to().orElse(null));

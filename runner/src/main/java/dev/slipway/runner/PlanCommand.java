@@ -86,8 +86,8 @@ final class PlanCommand implements Callable<Integer> {
             }
             if (image.kind() == ImagePlan.Kind.SERVICE) {
                 out.printf("      user %s, entrypoint %s, cmd %s%n", image.user(), image.entrypoint(), image.cmd());
-                out.printf("      ports %s, health check GET %s on %s%n", image.exposedPorts(),
-                        image.healthCheck().orElseThrow().path(), image.healthCheck().orElseThrow().port());
+                out.printf("      ports %s, health check on %s (GET %s)%n", image.exposedPorts(),
+                        image.healthCheck().orElseThrow().port(), image.healthCheck().orElseThrow().path());
             }
             if (!image.env().isEmpty()) {
                 out.printf("      env: %s%n", image.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
