@@ -236,6 +236,10 @@ public final class PackagedBaseStep {
             } else {
                 Path lock = FamilyPackages.wheelLock(context.fleetDirectory(), family).orElseThrow();
                 own.wheelProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
+                if (own.wheels().isEmpty()) {
+                    // an unreadable or missing lock says all there is to say about this family's wheels
+                    return problems;
+                }
                 if (sources.wheels().isEmpty()) {
                     problems.add(new InputProblem(subject, lock, "needs a wheel source: pass --wheels URL|DIR or set "
                             + PackageSources.WHEELS_VARIABLE));
