@@ -30,7 +30,10 @@ public final class FleetDefinition implements FleetDefinitionSource {
             .debian(BOOKWORM, "curl", "dumb-init", "gosu", "tzdata")
             .env("TZ", "Etc/UTC");
     public static final Family BASE_CPU_PYDEPS = family("base-cpu-pydeps").parent(BASE_UTILS)
-            .debian(BOOKWORM, "python3-numpy", "python3-pydantic", "python3-fastapi", "python3-uvicorn");
+            .debian(BOOKWORM, "python3-numpy", "python3-pydantic", "python3-fastapi", "python3-uvicorn")
+            // libblas3/liblapack3 reach the loader's path only through update-alternatives links, which no
+            // maintainer script makes here: point the loader at the reference BLAS and LAPACK numpy needs
+            .env("LD_LIBRARY_PATH", "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack");
     // Debian's python3-fastapi depends on python3-starlette, so starlette's files come with base-cpu-pydeps' lock.
     public static final Family FAMILY_WEB = family("family-web").parent(BASE_CPU_PYDEPS)
             .debian(BOOKWORM, "python3-starlette", "python3-websockets", "gunicorn");
