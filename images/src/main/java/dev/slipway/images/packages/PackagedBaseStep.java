@@ -240,9 +240,9 @@ public final class PackagedBaseStep {
                     // an unreadable or missing lock says all there is to say about this family's wheels
                     return problems;
                 }
-                if (sources.wheels().isEmpty()) {
-                    problems.add(new InputProblem(subject, lock, "needs a wheel source: pass --wheels URL|DIR or set "
-                            + PackageSources.WHEELS_VARIABLE));
+                if (sources.wheelsFor(own.wheels().get().indexes(), context.fleetDirectory()).isEmpty()) {
+                    problems.add(new InputProblem(subject, lock, "needs a wheel source: name --index-url in the lock, "
+                            + "pass --wheels URL|DIR or set " + PackageSources.WHEELS_VARIABLE));
                 }
                 Optional<WheelTarget> target = FamilyPackages.wheelTarget(lineage);
                 if (target.isEmpty() && lineage.stream().allMatch(f -> f.debianProblems().isEmpty())) {
