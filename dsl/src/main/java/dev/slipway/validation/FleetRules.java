@@ -16,7 +16,8 @@ final class FleetRules {
             new RunAsRule(),
             new EnvRule(),
             new ImagePinRule(),
-            new PackageRule());
+            new PackageRule(),
+            new ReinstallRule());
 
     private FleetRules() {
     }

@@ -313,4 +313,48 @@ class ValidationRulesTest {
                             service("b").family(trixie).ports(5001, 6001).on(PC2))));
         }
     }
+
+    @Nested
+    class Reinstalls {
+        final Family os = family("os").from(Base.scratch())
+                .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3", "tini");
+        final Family pydeps = family("pydeps").parent(os)
+                .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3-numpy", "python3-fastapi");
+
+        @Test
+        void aFamilyListingWhatItsLineageInstallsIsRefusedNamingTheParent() {
+            Family web = family("web").parent(pydeps)
+                    .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3-numpy", "python3-websockets", "tini");
+            assertEquals(List.of(
+                    "family 'web' debian: 'python3-numpy' is already installed by its parent family 'pydeps'; "
+                            + "a family never re-installs what its lineage has, remove it",
+                    "family 'web' debian: 'tini' is already installed by its parent family 'os'; "
+                            + "a family never re-installs what its lineage has, remove it"),
+                    problems(fleetOf(service("a").family(web).ports(5000, 6000).on(PC2))));
+        }
+
+        @Test
+        void aServiceInstallingWithPipOrMakingAVirtualenvIsRefused() {
+            Service pip = service("pip").family(pydeps).ports(5000, 6000).on(PC2)
+                    .command("python3", "-m", "pip", "install", "--no-cache-dir", "NumPy==1.26.4", "httpx");
+            Service venv = service("venv").family(pydeps).ports(5001, 6001).on(PC2)
+                    .command("python3", "-m", "venv", "/app/.venv");
+            assertEquals(List.of(
+                    "service 'pip' command: installs 'httpx' with pip; a service never installs packages, add it to "
+                            + "its family 'pydeps' (or a new child family)",
+                    "service 'pip' command: installs 'numpy' with pip, which its family already has (python3-numpy "
+                            + "from 'pydeps'); remove the install",
+                    "service 'venv' command: creates a virtualenv; a service runs on its family 'pydeps' Python and "
+                            + "its packages"),
+                    problems(fleetOf(pip, venv)));
+        }
+
+        @Test
+        void aChildAddingOnlyNewPackagesAndAServiceRunningItsAppPass() {
+            Family web = family("web").parent(pydeps)
+                    .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3-starlette", "gunicorn");
+            assertEquals(List.of(), problems(fleetOf(service("a").family(web).ports(5000, 6000).on(PC2)
+                    .command("python3", "-m", "a"))));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.fleet;
 
+import static dev.slipway.dsl.DebianSuite.BOOKWORM;
 import static dev.slipway.dsl.Slipway.family;
 import static dev.slipway.dsl.Slipway.fleet;
 import static dev.slipway.dsl.Slipway.service;
@@ -18,26 +19,42 @@ import dev.slipway.dsl.Rollout;
  */
 public final class FleetDefinition implements FleetDefinitionSource {
 
-    // Bases Slipway does not build are pinned by digest; a tag could move under us.
-    public static final Family BASE_PYTHON = family("base-python")
-            .from(Base.image("docker.io/library/python:3.11-slim-bookworm"
-                    + "@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b"))
+    // SPEC's CPU tree from Debian bookworm's own packages (Python 3.11), locked in locks/<family>.debian.lock:
+    // fleet-definition/make-debian-repo.sh, then `lock --fleet dev.slipway.fleet.FleetDefinition --dir fleet-definition`.
+    public static final Family BASE_PYTHON = family("base-python").from(Base.scratch())
+            .debian(BOOKWORM, "python3", "tini", "ca-certificates")
+            .env("LANG", "C.UTF-8")
             .env("PYTHONUNBUFFERED", "1")
             .env("PYTHONDONTWRITEBYTECODE", "1");
     public static final Family BASE_UTILS = family("base-utils").parent(BASE_PYTHON)
+            .debian(BOOKWORM, "curl", "dumb-init", "gosu", "tzdata")
             .env("TZ", "Etc/UTC");
-    public static final Family BASE_CPU_PYDEPS = family("base-cpu-pydeps").parent(BASE_UTILS);
-    public static final Family FAMILY_WEB = family("family-web").parent(BASE_CPU_PYDEPS);
-    // SPEC's tree puts the CUDA runtime under base-utils (one OS for the fleet), not on Ubuntu's upstream image.
+    public static final Family BASE_CPU_PYDEPS = family("base-cpu-pydeps").parent(BASE_UTILS)
+            .debian(BOOKWORM, "python3-numpy", "python3-pydantic", "python3-fastapi", "python3-uvicorn")
+            // libblas3/liblapack3 reach the loader's path only through update-alternatives links, which no
+            // maintainer script makes here: point the loader at the reference BLAS and LAPACK numpy needs
+            .env("LD_LIBRARY_PATH", "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack");
+    // Debian's python3-fastapi depends on python3-starlette, so starlette's files come with base-cpu-pydeps' lock.
+    public static final Family FAMILY_WEB = family("family-web").parent(BASE_CPU_PYDEPS)
+            .debian(BOOKWORM, "python3-starlette", "python3-websockets", "gunicorn");
+
+    // GPU families are hash-locked wheels (CUDA 12.1 comes from the nvidia-*-cu12 runtime wheels torch requires).
+    // No wheel index was reachable where this fleet was written, so their hash locks are not committed: make them
+    // with `lock` on a machine that reaches the indexes the pinned lists locks/<family>.requirements.txt name
+    // (their --index-url and --extra-index-url lines); until then `build` refuses these families in one line.
     public static final Family BASE_GPU_CU121 = family("base-gpu-cu121").parent(BASE_UTILS)
+            .wheels("locks/base-gpu-cu121.requirements.lock")
             .cuda("8.6", "8.9")
             .env("CUDA_VERSION", "12.1.1")
             .env("NVIDIA_VISIBLE_DEVICES", "all")
             .env("NVIDIA_DRIVER_CAPABILITIES", "compute,utility");
-    public static final Family TORCH_CU121 = family("family-torch-cu121").parent(BASE_GPU_CU121);
-    public static final Family LLM_CU121 = family("family-llm-cu121").parent(TORCH_CU121);
-    public static final Family VISION_CU121 = family("family-vision-cu121").parent(BASE_GPU_CU121);
-    // For exceptional cases only.
+    public static final Family TORCH_CU121 = family("family-torch-cu121").parent(BASE_GPU_CU121)
+            .wheels("locks/family-torch-cu121.requirements.lock");
+    public static final Family LLM_CU121 = family("family-llm-cu121").parent(TORCH_CU121)
+            .wheels("locks/family-llm-cu121.requirements.lock");
+    public static final Family VISION_CU121 = family("family-vision-cu121").parent(BASE_GPU_CU121)
+            .wheels("locks/family-vision-cu121.requirements.lock");
+    // For exceptional cases only; bookworm has no Python 3.10, so this one stays on a registry base, pinned by digest.
     public static final Family LEGACY_PY310_CPU = family("legacy-py310-cpu")
             .from(Base.image("docker.io/library/python:3.10-slim-bookworm"
                     + "@sha256:68d914ec641a0b69267ce65184d000a2bc3a9ee2590ab702b82250ab2385735a"))

@@ -23,6 +23,16 @@ public final class FamilyLocks {
         return fleetDirectory.resolve(DIRECTORY).resolve(family.name() + DEBIAN_SUFFIX);
     }
 
+    /**
+     * The fully pinned list ({@code name==version} per line, as {@code pip freeze} prints it) that {@code lock}
+     * makes a wheel lock from: {@code locks/x.requirements.lock} is made from {@code locks/x.requirements.txt}.
+     */
+    public static Path pinnedRequirements(Path wheelLock) {
+        String name = wheelLock.getFileName().toString();
+        String stem = name.endsWith(".lock") ? name.substring(0, name.length() - ".lock".length()) : name;
+        return wheelLock.resolveSibling(stem + ".txt");
+    }
+
     /** The source as a lock records it: a mirror below the fleet directory becomes relative to it. */
     public static DebianSource recorded(DebianSource source, Path fleetDirectory) {
         URI mirror = source.mirror();

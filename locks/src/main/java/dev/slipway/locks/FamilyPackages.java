@@ -58,7 +58,12 @@ public record FamilyPackages(Family family, Optional<DebianLock> debian, Optiona
             try {
                 wheels = Optional.of(WheelLock.read(file));
             } catch (java.nio.file.NoSuchFileException e) {
-                wheelProblems.add("does not exist (wheel lock)");
+                Path pinned = FamilyLocks.pinnedRequirements(file);
+                wheelProblems.add(Files.isRegularFile(pinned)
+                        ? "does not exist: the family's wheels are not hash-locked yet; make the lock from "
+                                + fleetDirectory.relativize(pinned) + " with `lock --wheels INDEX` on a machine that "
+                                + "reaches the indexes it names"
+                        : "does not exist (wheel lock)");
             } catch (IOException e) {
                 wheelProblems.add("cannot be read: " + e.getMessage());
             } catch (WheelProblems e) {

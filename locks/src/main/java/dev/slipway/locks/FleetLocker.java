@@ -108,17 +108,23 @@ public final class FleetLocker {
     public static List<Path> write(List<LockedFamily> locks) throws IOException {
         List<Path> changed = new ArrayList<>();
         for (LockedFamily locked : locks) {
-            Files.createDirectories(locked.file().getParent());
-            String text = locked.lock().write();
-            if (Files.isRegularFile(locked.file()) && Files.readString(locked.file()).equals(text)) {
-                continue;
+            if (writeIfChanged(locked.file(), locked.lock().write())) {
+                changed.add(locked.file());
             }
-            Path partial = locked.file().resolveSibling("." + locked.file().getFileName() + ".partial");
-            Files.writeString(partial, text);
-            Files.move(partial, locked.file(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            changed.add(locked.file());
         }
         return changed;
+    }
+
+    /** Writes {@code text} atomically unless the file already holds exactly it; true if it wrote. */
+    public static boolean writeIfChanged(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+            return false;
+        }
+        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+        Files.writeString(partial, text);
+        Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 }

@@ -16,24 +16,43 @@ import java.util.Optional;
 /**
  * Where Debian packages and wheels come from: configuration, never part of a definition. A Debian mirror is an
  * http(s):// or file: URL or a directory, holding either a Debian archive ({@code dists/SUITE/…}) or a flat
- * repository ({@code Packages} beside the .debs, as {@code dpkg-scanpackages} writes it). Wheels come from a
- * PEP 503 simple index URL or a directory of .whl files.
+ * repository ({@code Packages} beside the .debs, as {@code dpkg-scanpackages} writes it). Wheels come from simple
+ * index URLs (PEP 691 or PEP 503) or directories of .whl files, searched in order; none configured, a wheel lock's
+ * own {@code --index-url}/{@code --extra-index-url} lines are used.
  */
-public record PackageSources(Optional<URI> debianMirror, Optional<WheelSource> wheels) {
+public record PackageSources(Optional<URI> debianMirror, List<WheelSource> wheels) {
     public static final String DEBIAN_MIRROR_VARIABLE = "SLIPWAY_DEBIAN_MIRROR";
     public static final String WHEELS_VARIABLE = "SLIPWAY_WHEELS";
 
-    public static final PackageSources NONE = new PackageSources(Optional.empty(), Optional.empty());
+    public static final PackageSources NONE = new PackageSources(Optional.empty(), List.of());
 
-    /** Options win over the environment; blank means unset. Relative directories resolve against {@code workingDirectory}. */
-    public static PackageSources configured(Optional<String> debianMirror, Optional<String> wheels,
+    public PackageSources {
+        wheels = List.copyOf(wheels);
+    }
+
+    /**
+     * Options win over the environment ({@value #WHEELS_VARIABLE} may list several, separated by spaces); blank
+     * means unset. Relative directories resolve against {@code workingDirectory}.
+     */
+    public static PackageSources configured(Optional<String> debianMirror, List<String> wheels,
             Map<String, String> environment, Path workingDirectory) {
         Optional<String> mirror = nonBlank(debianMirror).or(() -> nonBlank(Optional.ofNullable(
                 environment.get(DEBIAN_MIRROR_VARIABLE))));
-        Optional<String> wheelSource = nonBlank(wheels).or(() -> nonBlank(Optional.ofNullable(
-                environment.get(WHEELS_VARIABLE))));
+        List<String> given = wheels.stream().map(String::strip).filter(w -> !w.isEmpty()).toList();
+        if (given.isEmpty()) {
+            given = List.of(environment.getOrDefault(WHEELS_VARIABLE, "").strip().split("\\s+")).stream()
+                    .filter(w -> !w.isEmpty()).toList();
+        }
         return new PackageSources(mirror.map(m -> location(m, workingDirectory)),
-                wheelSource.map(w -> wheelSource(w, workingDirectory)));
+                given.stream().map(w -> wheelSource(w, workingDirectory)).toList());
+    }
+
+    /** Where a wheel lock's wheels come from: the configured sources, else the indexes the lock names. */
+    public List<WheelSource> wheelsFor(List<String> lockIndexes, Path fleetDirectory) {
+        if (!wheels.isEmpty()) {
+            return wheels;
+        }
+        return lockIndexes.stream().map(i -> wheelSource(i, fleetDirectory)).toList();
     }
 
     /** {@code http(s)://…} and {@code file:…} as given; anything else is a directory. */
@@ -49,7 +68,7 @@ public record PackageSources(Optional<URI> debianMirror, Optional<WheelSource> w
         return workingDirectory.resolve(text).toAbsolutePath().normalize().toUri();
     }
 
-    private static WheelSource wheelSource(String text, Path workingDirectory) {
+    public static WheelSource wheelSource(String text, Path workingDirectory) {
         if (text.startsWith("http://") || text.startsWith("https://")) {
             return WheelSource.index(text);
         }

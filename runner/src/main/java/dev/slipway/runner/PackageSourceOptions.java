@@ -2,6 +2,8 @@ package dev.slipway.runner;
 
 import dev.slipway.locks.PackageSources;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -15,13 +17,14 @@ public final class PackageSourceOptions {
     String debianMirror;
 
     @Option(names = "--wheels", paramLabel = "URL|DIR",
-            description = "Wheels: a PEP 503 simple index URL or a directory of .whl files. Default: $"
-                    + PackageSources.WHEELS_VARIABLE + ".")
-    String wheels;
+            description = "Wheels: a simple index URL (PEP 691 JSON or PEP 503 HTML) or a directory of .whl files; "
+                    + "repeat for several, searched in order. Default: $" + PackageSources.WHEELS_VARIABLE
+                    + " (space-separated), else the --index-url/--extra-index-url lines of each lock or pinned list.")
+    List<String> wheels = new ArrayList<>();
 
     public PackageSources sources() {
         try {
-            return PackageSources.configured(Optional.ofNullable(debianMirror), Optional.ofNullable(wheels),
+            return PackageSources.configured(Optional.ofNullable(debianMirror), wheels,
                     System.getenv(), Path.of("").toAbsolutePath());
         } catch (IllegalArgumentException e) {
             throw new UserError("--debian-mirror/--wheels: " + e.getMessage());

@@ -236,9 +236,13 @@ public final class PackagedBaseStep {
             } else {
                 Path lock = FamilyPackages.wheelLock(context.fleetDirectory(), family).orElseThrow();
                 own.wheelProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
-                if (sources.wheels().isEmpty()) {
-                    problems.add(new InputProblem(subject, lock, "needs a wheel source: pass --wheels URL|DIR or set "
-                            + PackageSources.WHEELS_VARIABLE));
+                if (own.wheels().isEmpty()) {
+                    // an unreadable or missing lock says all there is to say about this family's wheels
+                    return problems;
+                }
+                if (sources.wheelsFor(own.wheels().get().indexes(), context.fleetDirectory()).isEmpty()) {
+                    problems.add(new InputProblem(subject, lock, "needs a wheel source: name --index-url in the lock, "
+                            + "pass --wheels URL|DIR or set " + PackageSources.WHEELS_VARIABLE));
                 }
                 Optional<WheelTarget> target = FamilyPackages.wheelTarget(lineage);
                 if (target.isEmpty() && lineage.stream().allMatch(f -> f.debianProblems().isEmpty())) {

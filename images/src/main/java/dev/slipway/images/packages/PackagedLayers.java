@@ -15,7 +15,6 @@ import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
-import dev.slipway.packages.layer.LayerTree;
 import dev.slipway.packages.python.WheelInstaller;
 import dev.slipway.packages.python.WheelProblems;
 import dev.slipway.packages.python.WheelRequirement;
@@ -133,14 +132,14 @@ final class PackagedLayers {
         String createdBy = "slipway: wheels of " + own.family().name() + " ("
                 + own.wheels().get().requirements().size() + " into " + target.sitePackages() + ")";
         return cached(Sha256.hex(key.toString()), createdBy, out -> {
-            LayerTree tree;
             try {
-                tree = new WheelInstaller(sources.wheels().orElseThrow(), target).install(own.wheels().get());
+                // wheels and their unpacked files stream through the cache, never memory
+                return new WheelInstaller(sources.wheelsFor(own.wheels().get().indexes(), fleetDirectory), target,
+                        cache.root().resolve("wheels")).writeTar(own.wheels().get(), out);
             } catch (WheelProblems e) {
                 throw new PackagesRefused(e.problems().stream()
                         .map(p -> "family '" + own.family().name() + "': wheel " + p).toList());
             }
-            return tree.writeTar(out);
         });
     }
 

@@ -91,6 +91,13 @@ public final class DebLayer implements Closeable {
   public DebLayer addAccounts(Accounts accounts) {
     tree.add(LayerEntry.file("etc/passwd", 0644, accounts.passwd().getBytes(StandardCharsets.UTF_8)));
     tree.add(LayerEntry.file("etc/group", 0644, accounts.group().getBytes(StandardCharsets.UTF_8)));
+    // adduser would make the home directories; a service that writes to $HOME (caches, config) needs its own
+    for (Accounts.Account a : accounts.accounts()) {
+      if (a.uid() != 0 && a.home().startsWith("/home/")) {
+        tree.add(new LayerEntry(a.home(), LayerEntry.Kind.DIRECTORY, 0750, a.uid(), a.gid(), a.name(), a.name(),
+            null, null));
+      }
+    }
     return this;
   }
 

@@ -16,16 +16,27 @@ import java.util.regex.Pattern;
  * with {@code \} continuations and {@code #} comments. Every requirement must be pinned with
  * {@code ==} and hashed with SHA-256; editable, URL, path and archive requirements (sdists) and
  * environment markers are refused, each with its line number, all at once.
+ *
+ * <p>The indexes it names ({@code --index-url}, {@code --extra-index-url}, {@code --find-links}) are
+ * honoured: they are where {@code build} looks when no {@code --wheels} is configured. Options Slipway
+ * cannot honour are refused, never skipped.
  */
-public record WheelLock(List<WheelRequirement> requirements) {
+public record WheelLock(List<String> indexes, List<WheelRequirement> requirements) {
 
-  private static final Pattern REQUIREMENT = Pattern.compile(
+  static final Pattern REQUIREMENT = Pattern.compile(
       "([A-Za-z0-9][A-Za-z0-9._-]*)(\\[[^]]*])?\\s*(===|==|>=|<=|~=|!=|<|>)?\\s*([^\\s;]*)");
-  /** Global options pip-compile writes; the index itself is configured on the WheelSource. */
-  private static final Set<String> IGNORED_OPTIONS = Set.of("--index-url", "-i", "--extra-index-url",
-      "--find-links", "-f", "--trusted-host", "--no-index", "--prefer-binary", "--only-binary", "--no-binary");
+  /** Options naming where wheels are: the lock keeps them, in order. */
+  static final Set<String> INDEX_OPTIONS = Set.of("--index-url", "-i", "--extra-index-url",
+      "--find-links", "-f");
+  /** Options that ask for what Slipway does anyway: it installs wheels only. */
+  static final Set<String> BINARY_OPTIONS = Set.of("--prefer-binary", "--only-binary");
+
+  public WheelLock(List<WheelRequirement> requirements) {
+    this(List.of(), requirements);
+  }
 
   public WheelLock {
+    indexes = List.copyOf(indexes);
     requirements = requirements.stream().sorted(java.util.Comparator.comparing(WheelRequirement::name)).toList();
     Set<String> names = new HashSet<>();
     for (WheelRequirement r : requirements) {
@@ -41,6 +52,7 @@ public record WheelLock(List<WheelRequirement> requirements) {
 
   public static WheelLock parse(String text) {
     List<WheelRequirement> requirements = new ArrayList<>();
+    List<String> indexes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String[] lines = text.split("\r?\n", -1);
@@ -58,6 +70,14 @@ public record WheelLock(List<WheelRequirement> requirements) {
         continue;
       }
       try {
+        String[] option = req.split("[\\s=]+", 2);
+        if (INDEX_OPTIONS.contains(option[0])) {
+          if (option.length < 2 || option[1].isBlank()) {
+            throw new IllegalArgumentException(option[0] + " needs a URL");
+          }
+          indexes.add(option[1].strip());
+          continue;
+        }
         WheelRequirement r = parseRequirement(req);
         if (r == null) {
           continue;
@@ -74,11 +94,31 @@ public record WheelLock(List<WheelRequirement> requirements) {
     if (!problems.isEmpty()) {
       throw new WheelProblems(problems);
     }
-    return new WheelLock(requirements);
+    return new WheelLock(indexes, requirements);
+  }
+
+  /**
+   * The lock as {@code lock} writes it: a header naming the pinned list it was made from, the indexes, then one
+   * requirement per entry with its hashes, sorted; pip reads it with {@code --require-hashes}.
+   */
+  public String write(String madeFrom) {
+    StringBuilder out = new StringBuilder("# slipway wheel lock v1, written by `lock` from ").append(madeFrom)
+        .append("; edit that list and lock again, not this file\n");
+    for (int i = 0; i < indexes.size(); i++) {
+      out.append(i == 0 ? "--index-url " : "--extra-index-url ").append(indexes.get(i)).append('\n');
+    }
+    for (WheelRequirement r : requirements) {
+      out.append(r.name()).append("==").append(r.version());
+      for (String h : r.sha256()) {
+        out.append(" \\\n    --hash=sha256:").append(h);
+      }
+      out.append('\n');
+    }
+    return out.toString();
   }
 
   /** pip: a comment starts at '#' at the line start or after whitespace. */
-  private static String stripComment(String line) {
+  static String stripComment(String line) {
     Matcher m = Pattern.compile("(^|\\s)#").matcher(line);
     return (m.find() ? line.substring(0, m.start()) : line).stripTrailing();
   }
@@ -87,11 +127,14 @@ public record WheelLock(List<WheelRequirement> requirements) {
     String[] tokens = text.split("\\s+");
     if (tokens[0].startsWith("-")) {
       String option = tokens[0].split("=", 2)[0];
-      if (IGNORED_OPTIONS.contains(option)) {
+      if (BINARY_OPTIONS.contains(option)) {
         return null;
       }
       throw new IllegalArgumentException("'" + text + "' is not allowed in a wheel lock"
-          + (option.equals("-e") || option.equals("--editable") ? " (editable installs are not reproducible)" : ""));
+          + (option.equals("-e") || option.equals("--editable") ? " (editable installs are not reproducible)"
+          : option.equals("--trusted-host") ? " (a plain-HTTP index is configuration: pass --wheels http://...)"
+          : option.equals("--no-binary") ? " (Slipway installs wheels only, never builds sdists)"
+          : " (Slipway reads --index-url, --extra-index-url and --find-links)"));
     }
     int firstOption = text.indexOf(" --");
     String spec = (firstOption < 0 ? text : text.substring(0, firstOption)).strip();

@@ -38,6 +38,11 @@ public record WheelRequirement(String name, String version, List<String> sha256)
     return name.strip().toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
   }
 
+  /** {@link #normalise} for names that may be empty (an extra). */
+  static String normaliseLoose(String name) {
+    return name.strip().toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+  }
+
   @Override
   public String toString() {
     return name + "==" + version;

@@ -160,4 +160,16 @@ class DebLayerTest {
     assertTrue(layer.tree().get("usr/lib/x86_64-linux-gnu/libdemo.so.1").isPresent());
     assertEquals("usr/lib", layer.tree().entries(e -> e.path().equals("lib")).get(0).linkTarget());
   }
+
+  @Test
+  void appuserGetsAHomeDirectoryItOwnsAndNobodyNone() throws IOException {
+    try (DebLayer layer = new DebLayer(work)) {
+      layer.addAccounts(Accounts.rootAndAppUser());
+      LayerEntry home = layer.tree().get("home/appuser").orElseThrow();
+      assertEquals(LayerEntry.Kind.DIRECTORY, home.kind());
+      assertEquals(List.of(10001, 10001, 0750), List.of(home.uid(), home.gid(), home.mode()));
+      assertTrue(layer.tree().get("nonexistent").isEmpty());
+      assertTrue(layer.tree().get("root").isEmpty());
+    }
+  }
 }

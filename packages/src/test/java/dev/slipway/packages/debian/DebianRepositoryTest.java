@@ -114,9 +114,16 @@ class DebianRepositoryTest {
     for (TarArchiveEntry e : tar.values()) {
       assertFalse(e.getName().startsWith("./") || e.getName().startsWith("/"), e.getName());
       assertEquals(1000L, e.getModTime().getTime(), e.getName());
+      if (e.getName().equals("home/appuser/")) {
+        // the one entry not root's: appuser's own home
+        assertEquals(List.of(10001L, 10001L, "appuser"), List.of(e.getLongUserId(), e.getLongGroupId(),
+            e.getUserName()));
+        continue;
+      }
       assertEquals(0, e.getLongUserId(), e.getName());
       assertEquals("root", e.getUserName(), e.getName());
     }
+    assertTrue(tar.containsKey("home/appuser/"));
     String passwd = new String(Files.readAllBytes(extract().resolve("etc/passwd")), StandardCharsets.UTF_8);
     assertTrue(passwd.contains("appuser:x:10001:10001:"), passwd);
   }
