@@ -1,15 +1,14 @@
 package dev.slipway.images;
 
 import dev.slipway.plan.ImagePlan;
-import dev.slipway.validation.Fleet;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One build of a fleet: the validated fleet, its image plans (from {@code ImagePlanner}), the directory relative
- * paths resolve against, where images go, and the cache. {@code parallelism} bounds images built at once.
+ * One build of a fleet: its image plans (a {@code FleetPlan}'s images), the directory relative paths resolve
+ * against, where images go, and the cache. {@code parallelism} bounds images built at once.
  */
-public record BuildRequest(Fleet fleet, List<ImagePlan> plans, Path fleetDirectory, BuildTarget target,
+public record BuildRequest(List<ImagePlan> plans, Path fleetDirectory, BuildTarget target,
         SlipwayCache cache, RegistryCredentials credentials, int parallelism) {
 
     public BuildRequest {

@@ -2,20 +2,20 @@ package dev.slipway.images;
 
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import dev.slipway.dsl.Base;
-import dev.slipway.images.packages.PackagedBaseStep;
+import dev.slipway.images.packages.PackagedBaseWriter;
 import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.steps.BaseImageStep;
 import dev.slipway.images.steps.ContainerConfigStep;
-import dev.slipway.images.steps.ContainerizeStep;
+import dev.slipway.images.steps.OutputStep;
 import dev.slipway.images.steps.FailureMessages;
-import dev.slipway.images.steps.LayerStep;
 import dev.slipway.images.steps.LayerSteps;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,38 +41,36 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetImageBuilder {
     private static final int CHECKS_PER_BUILD = 4;
-    private final LayerSteps layerSteps;
-    private final Optional<PackagedBaseStep> packagedBase;
+    private final LayerSteps layerSteps = new LayerSteps();
+    private final Optional<PackagedBaseWriter> packagedBase;
 
     public FleetImageBuilder() {
-        this(LayerSteps.standard());
+        this(Optional.empty());
     }
 
-    public FleetImageBuilder(LayerSteps layerSteps) {
-        this(layerSteps, Optional.empty());
-    }
-
-    private FleetImageBuilder(LayerSteps layerSteps, Optional<PackagedBaseStep> packagedBase) {
-        this.layerSteps = layerSteps;
+    private FleetImageBuilder(Optional<PackagedBaseWriter> packagedBase) {
         this.packagedBase = packagedBase;
     }
 
     /** Builds families' Debian packages and wheels into a base image Slipway writes itself, and SBOMs. */
-    public FleetImageBuilder withPackages(PackagedBaseStep step) {
-        LayerSteps steps = layerSteps;
-        for (LayerStep check : step.layerSteps()) {
-            steps = steps.with(check);
-        }
-        return new FleetImageBuilder(steps, Optional.of(step));
+    public FleetImageBuilder withPackages(PackagedBaseWriter writer) {
+        return new FleetImageBuilder(Optional.of(writer));
     }
 
-    /** Every local input problem of the request (missing app dirs, file copies, base tarballs), sorted. */
+    /** Every local input problem of the request (missing app dirs, file copies, base tarballs, locks), sorted. */
     public List<InputProblem> check(BuildRequest request) {
         StepContext context = context(request);
         List<InputProblem> problems = new ArrayList<>();
         for (ImagePlan plan : request.plans()) {
             problems.addAll(BaseImageStep.check(plan, context));
             problems.addAll(layerSteps.check(plan, context));
+            if (packagedBase.isPresent()) {
+                problems.addAll(packagedBase.get().check(plan, context));
+            } else if (plan.layers().stream().anyMatch(PackagedBaseWriter::buildsIntoBase)) {
+                plan.layers().stream().filter(PackagedBaseWriter::buildsIntoBase).forEach(layer -> problems.add(
+                        new InputProblem(plan.subject(), Path.of(layer.source()), "is a '" + layer.kind()
+                                + "' layer, which this build cannot make without package sources")));
+            }
         }
         problems.sort(Comparator.comparing(InputProblem::toString));
         return List.copyOf(new java.util.LinkedHashSet<>(problems));
@@ -88,8 +86,8 @@ public final class FleetImageBuilder {
             throw new InvalidBuildInputException(problems);
         }
         StepContext context = context(request);
-        Optional<PushedImages> pushed = request.target() instanceof BuildTarget.Registry registry
-                ? Optional.of(new PushedImages(request.cache(), request.credentials(), registry.insecure()))
+        Optional<PushHistory> pushed = request.target() instanceof BuildTarget.Registry registry
+                ? Optional.of(new PushHistory(request.cache(), request.credentials(), registry.insecure()))
                 : Optional.empty();
         // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
         // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
@@ -126,7 +124,7 @@ public final class FleetImageBuilder {
         } finally {
             checks.shutdownNow();
             builds.shutdownNow();
-            pushed.ifPresent(PushedImages::close);
+            pushed.ifPresent(PushHistory::close);
         }
     }
 
@@ -170,20 +168,16 @@ public final class FleetImageBuilder {
 
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
     private Prepared prepare(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
-            Optional<PushedImages> pushed, ProgressListener listener) {
+            Optional<PushHistory> pushed, ProgressListener listener) {
         listener.started(plan.image().text());
         ProgressReporter reporter = new ProgressReporter(plan.image().text(), listener);
         try {
-            Optional<PackagedBaseStep.Started> packaged = packagedBase.isPresent()
+            Optional<PackagedBaseWriter.Started> packaged = packagedBase.isPresent()
                     ? packagedBase.get().from(plan, parent, request, context, reporter) : Optional.empty();
             JibContainerBuilder builder = packaged.isPresent() ? packaged.get().builder()
                     : new BaseImageStep(request.credentials()).from(plan, parent, context, reporter);
             for (LayerPlan layer : plan.layers()) {
-                if (packaged.isPresent() && packagedBase.get().buildsIntoBase(layer)) {
-                    continue;
-                }
-                LayerStep step = layerSteps.forLayer(layer).orElseThrow();
-                builder.addFileEntriesLayer(step.layer(plan, layer, context));
+                layerSteps.layer(plan, layer, context).ifPresent(builder::addFileEntriesLayer);
             }
             new ContainerConfigStep().apply(plan, builder);
             if (packagedBase.isPresent()) {
@@ -192,9 +186,9 @@ public final class FleetImageBuilder {
             String start = packaged.isPresent() ? packaged.get().identity() : start(plan, parent, context);
             Optional<String> fingerprint = pushed.isPresent()
                     ? ImageFingerprint.of(plan.image().text(), start, builder.toContainerBuildPlan(),
-                            ContainerizeStep.TOOL_VERSION)
+                            OutputStep.TOOL_VERSION)
                     : Optional.empty();
-            Optional<PushedImages.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image().text(), f));
+            Optional<PushHistory.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image().text(), f));
             if (same.isPresent()) {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
                         ImageWork.UP_TO_DATE);
@@ -212,11 +206,11 @@ public final class FleetImageBuilder {
 
     /** Runs Jib for a prepared image towards the target, and records a push for the next build's check. */
     private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
-            Optional<PushedImages> pushed, ProgressListener listener) {
+            Optional<PushHistory> pushed, ProgressListener listener) {
         ImagePlan plan = prepared.plan();
         try {
-            ContainerizeStep.Outcome outcome = new ContainerizeStep(request.credentials())
-                    .run(plan, prepared.builder(), request.target(), context, prepared.reporter());
+            OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
+                    .run(plan, prepared.builder(), context, prepared.reporter());
             long size = outcome.tarball().isPresent()
                     ? Files.size(outcome.tarball().get()) : prepared.reporter().blobBytes();
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
@@ -239,7 +233,7 @@ public final class FleetImageBuilder {
         if (parent.isPresent()) {
             return parent.get().pinnedReference();
         }
-        Optional<Base> base = BaseImageStep.rootBase(plan, context);
+        Optional<Base> base = plan.rootBase();
         if (base.isPresent() && base.get() instanceof Base.Tarball tarball) {
             return "tarball " + ImageFingerprint.source(context.resolve(tarball.path()));
         }
@@ -261,7 +255,7 @@ public final class FleetImageBuilder {
     }
 
     private static StepContext context(BuildRequest request) {
-        return new StepContext(request.fleet(), request.fleetDirectory(), request.cache());
+        return new StepContext(request.fleetDirectory(), request.cache());
     }
 
     /**

@@ -97,7 +97,7 @@ final class BusyboxTestFleet {
 
     BuildRequest request(String registry, BuildTarget target, Path cache) {
         Fleet compiled = compiled(registry);
-        return new BuildRequest(compiled, plans(compiled), dir, target, new SlipwayCache(cache),
+        return new BuildRequest(plans(compiled), dir, target, new SlipwayCache(cache),
                 RegistryCredentials.anonymous(), 2);
     }
 

@@ -148,7 +148,7 @@ class RegistryAuthTest {
 
     private BuildReport push(RegistryCredentials credentials, String cache) {
         Fleet compiled = fleet.compiled(registryName);
-        return new FleetImageBuilder().build(new BuildRequest(compiled, fleet.plans(compiled), fleet.dir,
+        return new FleetImageBuilder().build(new BuildRequest(fleet.plans(compiled), fleet.dir,
                 BuildTarget.registry(true), new SlipwayCache(work.resolve(cache)), credentials, 2),
                 ProgressListener.SILENT);
     }

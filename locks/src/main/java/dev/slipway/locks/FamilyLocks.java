@@ -20,7 +20,11 @@ public final class FamilyLocks {
     }
 
     public static Path debianLock(Path fleetDirectory, Family family) {
-        return fleetDirectory.resolve(DIRECTORY).resolve(family.name() + DEBIAN_SUFFIX);
+        return debianLock(fleetDirectory, family.name());
+    }
+
+    public static Path debianLock(Path fleetDirectory, String family) {
+        return fleetDirectory.resolve(DIRECTORY).resolve(family + DEBIAN_SUFFIX);
     }
 
     /**

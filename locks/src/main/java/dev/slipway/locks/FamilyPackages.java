@@ -1,6 +1,7 @@
 package dev.slipway.locks;
 
 import dev.slipway.dsl.Family;
+import dev.slipway.plan.PackagedFamily;
 import dev.slipway.packages.debian.DebianLock;
 import dev.slipway.packages.debian.LockedPackage;
 import dev.slipway.packages.python.WheelLock;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * What one family of a lineage installs, read from its locks: its Debian lock (only what its parents lack) and its
  * wheel lock. Read problems are values, so a build can report every family's at once.
  */
-public record FamilyPackages(Family family, Optional<DebianLock> debian, Optional<WheelLock> wheels,
+public record FamilyPackages(PackagedFamily family, Optional<DebianLock> debian, Optional<WheelLock> wheels,
         List<String> debianProblems, List<String> wheelProblems) {
 
     private static final Pattern PYTHON = Pattern.compile("(?:lib)?python(3\\.[0-9]{1,2})(?:-minimal)?");
@@ -31,10 +32,15 @@ public record FamilyPackages(Family family, Optional<DebianLock> debian, Optiona
 
     /** The family's locks; a missing or unreadable lock is a problem, as is a lock that misses a requested name. */
     public static FamilyPackages read(Family family, Path fleetDirectory) {
+        return read(PackagedFamily.of(family), fleetDirectory);
+    }
+
+    /** The same, for a family as the plan names it. */
+    public static FamilyPackages read(PackagedFamily family, Path fleetDirectory) {
         List<String> problems = new ArrayList<>();
         Optional<DebianLock> debian = Optional.empty();
-        if (family.debian().isPresent()) {
-            Path file = FamilyLocks.debianLock(fleetDirectory, family);
+        if (family.installsDebian()) {
+            Path file = FamilyLocks.debianLock(fleetDirectory, family.name());
             if (!Files.isRegularFile(file)) {
                 problems.add("does not exist: the family's Debian packages are not locked; run `lock` "
                         + "(e.g. java -jar runner.jar lock --fleet DEFINITION --debian-mirror URL|DIR)");
@@ -74,6 +80,10 @@ public record FamilyPackages(Family family, Optional<DebianLock> debian, Optiona
     }
 
     public static Optional<Path> wheelLock(Path fleetDirectory, Family family) {
+        return wheelLock(fleetDirectory, PackagedFamily.of(family));
+    }
+
+    public static Optional<Path> wheelLock(Path fleetDirectory, PackagedFamily family) {
         return family.wheelLock().map(lock -> fleetDirectory.resolve(lock).normalize());
     }
 
@@ -82,8 +92,13 @@ public record FamilyPackages(Family family, Optional<DebianLock> debian, Optiona
         return family.lineage().stream().map(f -> read(f, fleetDirectory)).toList();
     }
 
+    /** The lineage as an image plan names it ({@code ImagePlan.packages()}), root first. */
+    public static List<FamilyPackages> lineage(List<PackagedFamily> lineage, Path fleetDirectory) {
+        return lineage.stream().map(f -> read(f, fleetDirectory)).toList();
+    }
+
     public boolean installsAnything() {
-        return family.debian().isPresent() || family.wheelLock().isPresent();
+        return family.installsAnything();
     }
 
     public List<LockedPackage> debianPackages() {

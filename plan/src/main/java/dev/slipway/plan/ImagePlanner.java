@@ -111,8 +111,7 @@ public final class ImagePlanner {
         List<PackagedFamily> lineage = new ArrayList<>();
         boolean any = false;
         for (Family f : family.lineage()) {
-            PackagedFamily packaged = new PackagedFamily(f.name(), f.debian().map(d -> d.suite()),
-                    f.debian().map(d -> d.names()).orElse(List.of()), f.wheelLock());
+            PackagedFamily packaged = PackagedFamily.of(f);
             any |= packaged.installsAnything();
             lineage.add(packaged);
         }

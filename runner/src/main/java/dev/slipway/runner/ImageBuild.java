@@ -13,7 +13,7 @@ import dev.slipway.images.InputProblem;
 import dev.slipway.images.InvalidBuildInputException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.SlipwayCache;
-import dev.slipway.images.packages.PackagedBaseStep;
+import dev.slipway.images.packages.PackagedBaseWriter;
 import dev.slipway.plan.FleetPlan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ final class ImageBuild {
 
     BuildReport run(PlanOptions.PlannedFleet planned, BuildTarget target, BuildOptions options, SlipwayCache cache) {
         FleetPlan plan = planned.plan();
-        BuildRequest request = new BuildRequest(planned.fleet(), plan.images(), planned.directory(), target, cache,
+        BuildRequest request = new BuildRequest(plan.images(), planned.directory(), target, cache,
                 RegistryCredentials.fromEnvironment(System.getenv()), options.parallelism());
         out.printf("Building %d images of fleet %s, tag %s, %s%n", plan.images().size(), plan.fleet(), plan.tag(),
                 describe(target, plan));
@@ -43,7 +43,7 @@ final class ImageBuild {
         long started = System.nanoTime();
         BuildReport report;
         try {
-            report = new FleetImageBuilder().withPackages(new PackagedBaseStep(options.packageSources.sources(),
+            report = new FleetImageBuilder().withPackages(new PackagedBaseWriter(options.packageSources.sources(),
                     (target instanceof BuildTarget.Tarballs t ? t.directory() : BuildOptions.DEFAULT_OUT)
                             .resolve("sbom")))
                     .build(request, new ProgressPrinter(out));

@@ -11,31 +11,27 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A service's application directory at {@code /app}: the last layer, so an app change rebuilds only this one. */
-public final class ApplicationLayerStep implements LayerStep {
+public final class ApplicationLayerStep implements LayerStep<LayerPlan.Application> {
 
     @Override
-    public String kind() {
-        return "application";
-    }
-
-    @Override
-    public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
+    public List<InputProblem> check(ImagePlan image, LayerPlan.Application layer, StepContext context) {
         Path directory = context.resolve(layer.source());
         if (!Files.exists(directory)) {
-            return List.of(new InputProblem(LayerStep.subject(image), directory,
+            return List.of(new InputProblem(image.subject(), directory,
                     "does not exist (application directory \"" + layer.source() + "\")"));
         }
         if (!Files.isDirectory(directory)) {
-            return List.of(new InputProblem(LayerStep.subject(image), directory,
+            return List.of(new InputProblem(image.subject(), directory,
                     "is not a directory (application directory \"" + layer.source() + "\")"));
         }
         return List.of();
     }
 
     @Override
-    public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) throws IOException {
+    public FileEntriesLayer layer(ImagePlan image, LayerPlan.Application layer, StepContext context)
+            throws IOException {
         return FileEntriesLayer.builder()
-                .setName(LayerStep.layerName(image, layer))
+                .setName(LayerStep.layerName(layer))
                 .setEntries(ReproducibleEntries.of(context.resolve(layer.source()),
                         AbsoluteUnixPath.get(layer.destination())))
                 .build();

@@ -9,7 +9,6 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
 import dev.slipway.dsl.Base;
-import dev.slipway.dsl.Family;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.RegistryCredentials;
@@ -32,20 +31,12 @@ public final class BaseImageStep {
         this.credentials = credentials;
     }
 
-    /** The root base of a family plan that has no parent; empty for services and child families. */
-    public static Optional<Base> rootBase(ImagePlan plan, StepContext context) {
-        if (plan.kind() != ImagePlan.Kind.FAMILY) {
-            return Optional.empty();
-        }
-        return context.fleet().family(plan.name()).filter(f -> f.parent().isEmpty()).flatMap(Family::base);
-    }
-
     public static List<InputProblem> check(ImagePlan plan, StepContext context) {
-        return rootBase(plan, context)
+        return plan.rootBase()
                 .filter(Base.Tarball.class::isInstance)
                 .map(base -> context.resolve(((Base.Tarball) base).path()))
                 .filter(path -> !Files.isRegularFile(path))
-                .map(path -> List.of(new InputProblem(LayerStep.subject(plan), path,
+                .map(path -> List.of(new InputProblem(plan.subject(), path,
                         "does not exist (base image tarball)")))
                 .orElse(List.of());
     }
@@ -59,7 +50,7 @@ public final class BaseImageStep {
             }
             return Jib.from(registryImage(built.pinnedReference(), events));
         }
-        Base base = rootBase(plan, context).orElseThrow(() -> new IllegalStateException(
+        Base base = plan.rootBase().orElseThrow(() -> new IllegalStateException(
                 plan.image() + " has neither a built parent image nor a root base"));
         if (base instanceof Base.RegistryImage registry) {
             return Jib.from(registryImage(registry.reference().text(), events));

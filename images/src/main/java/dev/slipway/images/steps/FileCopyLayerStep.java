@@ -11,25 +11,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A family's declared file or directory ({@code Family.files(source, destination)}), one layer per copy. */
-public final class FileCopyLayerStep implements LayerStep {
+public final class FileCopyLayerStep implements LayerStep<LayerPlan.FileCopy> {
 
     @Override
-    public String kind() {
-        return "files";
-    }
-
-    @Override
-    public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
+    public List<InputProblem> check(ImagePlan image, LayerPlan.FileCopy layer, StepContext context) {
         Path source = context.resolve(layer.source());
         return Files.exists(source) ? List.of()
-                : List.of(new InputProblem(LayerStep.subject(image), source,
+                : List.of(new InputProblem(image.subject(), source,
                         "does not exist (files \"" + layer.source() + "\" -> " + layer.destination() + ")"));
     }
 
     @Override
-    public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) throws IOException {
+    public FileEntriesLayer layer(ImagePlan image, LayerPlan.FileCopy layer, StepContext context)
+            throws IOException {
         return FileEntriesLayer.builder()
-                .setName(LayerStep.layerName(image, layer))
+                .setName(LayerStep.layerName(layer))
                 .setEntries(ReproducibleEntries.of(context.resolve(layer.source()),
                         AbsoluteUnixPath.get(layer.destination())))
                 .build();

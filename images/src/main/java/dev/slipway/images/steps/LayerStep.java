@@ -7,23 +7,16 @@ import dev.slipway.plan.LayerPlan;
 import java.io.IOException;
 import java.util.List;
 
-/** Turns one kind of planned layer ({@link LayerPlan#name()}) into a Jib layer. */
-public interface LayerStep {
-
-    /** The {@link LayerPlan#name()} this step builds, e.g. {@code application}. */
-    String kind();
+/** Turns one kind of planned layer into a Jib layer; {@link LayerSteps} picks the step by the layer's type. */
+public interface LayerStep<L extends LayerPlan> {
 
     /** What is missing for this layer, checked before any image work. */
-    List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context);
+    List<InputProblem> check(ImagePlan image, L layer, StepContext context);
 
-    FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) throws IOException;
+    FileEntriesLayer layer(ImagePlan image, L layer, StepContext context) throws IOException;
 
     /** How a layer is named in Jib's events and the progress output. */
-    static String layerName(ImagePlan image, LayerPlan layer) {
+    static String layerName(LayerPlan layer) {
         return layer.kind() + " " + layer.destination();
-    }
-
-    static String subject(ImagePlan image) {
-        return image.subject();
     }
 }

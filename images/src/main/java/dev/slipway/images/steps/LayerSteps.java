@@ -1,52 +1,50 @@
 package dev.slipway.images.steps;
 
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import dev.slipway.images.InputProblem;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** The layer steps a build knows, by planned layer kind; new kinds (Debian packages, wheels) plug in here. */
+/**
+ * The Jib layers of an image: files, the machine profile and the application, each by its step. Debian and wheel
+ * layers are not Jib layers: they are written into the packaged base image ({@code PackagedBaseWriter}).
+ */
 public final class LayerSteps {
-    private final Map<String, LayerStep> byKind;
+    private final FileCopyLayerStep files = new FileCopyLayerStep();
+    private final MachineProfileLayerStep machineProfile = new MachineProfileLayerStep();
+    private final ApplicationLayerStep application = new ApplicationLayerStep();
 
-    private LayerSteps(List<LayerStep> steps) {
-        Map<String, LayerStep> map = new LinkedHashMap<>();
-        steps.forEach(step -> map.put(step.kind(), step));
-        this.byKind = Map.copyOf(map);
-    }
-
-    public static LayerSteps standard() {
-        return new LayerSteps(List.of(new FileCopyLayerStep(), new MachineProfileLayerStep(),
-                new ApplicationLayerStep()));
-    }
-
-    public LayerSteps with(LayerStep step) {
-        List<LayerStep> all = new java.util.ArrayList<>(byKind.values());
-        all.add(step);
-        return new LayerSteps(all);
-    }
-
-    public Optional<LayerStep> forLayer(LayerPlan layer) {
-        return Optional.ofNullable(byKind.get(layer.kind()));
-    }
-
-    /** Every problem with the plan's layers: missing sources, or a layer kind no step builds. */
+    /** Every problem with the image's Jib layers: missing sources. */
     public List<InputProblem> check(ImagePlan image, StepContext context) {
-        List<InputProblem> problems = new java.util.ArrayList<>();
+        List<InputProblem> problems = new ArrayList<>();
         for (LayerPlan layer : image.layers()) {
-            Optional<LayerStep> step = forLayer(layer);
-            if (step.isEmpty()) {
-                problems.add(new InputProblem(LayerStep.subject(image), Path.of(layer.source()),
-                        "is a '" + layer.kind() + "' layer, which this build cannot make yet (known: "
-                                + String.join(", ", byKind.keySet().stream().sorted().toList()) + ")"));
-            } else {
-                problems.addAll(step.get().check(image, layer, context));
+            if (layer instanceof LayerPlan.FileCopy copy) {
+                problems.addAll(files.check(image, copy, context));
+            } else if (layer instanceof LayerPlan.MachineProfile profile) {
+                problems.addAll(machineProfile.check(image, profile, context));
+            } else if (layer instanceof LayerPlan.Application app) {
+                problems.addAll(application.check(image, app, context));
             }
         }
         return problems;
+    }
+
+    /** The Jib layer for {@code layer}; empty for the kinds the packaged base holds. */
+    public Optional<FileEntriesLayer> layer(ImagePlan image, LayerPlan layer, StepContext context)
+            throws IOException {
+        if (layer instanceof LayerPlan.FileCopy copy) {
+            return Optional.of(files.layer(image, copy, context));
+        }
+        if (layer instanceof LayerPlan.MachineProfile profile) {
+            return Optional.of(machineProfile.layer(image, profile, context));
+        }
+        if (layer instanceof LayerPlan.Application app) {
+            return Optional.of(application.layer(image, app, context));
+        }
+        return Optional.empty();
     }
 }

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * newline. The file is staged in the cache under its content hash and never rewritten, so Jib's layer cache
  * (which keys on the source file's mtime) sees the same file on every build.
  */
-public final class MachineProfileLayerStep implements LayerStep {
+public final class MachineProfileLayerStep implements LayerStep<LayerPlan.MachineProfile> {
     /**
      * Jackson's streaming generator, not an {@code ObjectMapper}: the same bytes for a flat string map, and about a
      * quarter of a second less to start in a fresh JVM, which every build pays.
@@ -33,12 +33,7 @@ public final class MachineProfileLayerStep implements LayerStep {
     private static final JsonFactory JSON = new JsonFactory();
 
     @Override
-    public String kind() {
-        return "machine-profile";
-    }
-
-    @Override
-    public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
+    public List<InputProblem> check(ImagePlan image, LayerPlan.MachineProfile layer, StepContext context) {
         return List.of();
     }
 
@@ -59,10 +54,11 @@ public final class MachineProfileLayerStep implements LayerStep {
     }
 
     @Override
-    public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) throws IOException {
-        Path staged = stage(render(image.machineProfile()), context.cache().staging().resolve("machine-profiles"));
+    public FileEntriesLayer layer(ImagePlan image, LayerPlan.MachineProfile layer, StepContext context)
+            throws IOException {
+        Path staged = stage(render(layer.document()), context.cache().staging().resolve("machine-profiles"));
         return FileEntriesLayer.builder()
-                .setName(LayerStep.layerName(image, layer))
+                .setName(LayerStep.layerName(layer))
                 .addEntry(ReproducibleEntries.file(staged, AbsoluteUnixPath.get(layer.destination())))
                 .build();
     }

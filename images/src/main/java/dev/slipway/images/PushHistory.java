@@ -30,8 +30,11 @@ import java.util.Optional;
  *
  * <p>The checks use the JDK's plain {@link HttpURLConnection}, which keeps connections alive between them and,
  * for a plain-HTTP registry, never loads TLS. Credentials are looked up only when the registry asks for them.
+ *
+ * <p>A registry that wants credentials is asked through jib-core's {@code RegistryClient}, outside its {@code api}
+ * package: jib-core has no public way to check a manifest with its authentication schemes (bearer token or basic).
  */
-final class PushedImages implements AutoCloseable {
+final class PushHistory implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 20_000;
     private static final String MANIFEST_TYPES = String.join(", ",
             "application/vnd.docker.distribution.manifest.v2+json",
@@ -44,7 +47,7 @@ final class PushedImages implements AutoCloseable {
     private final boolean insecure;
     private FailoverHttpClient jibHttp;
 
-    PushedImages(SlipwayCache cache, RegistryCredentials credentials, boolean insecure) {
+    PushHistory(SlipwayCache cache, RegistryCredentials credentials, boolean insecure) {
         this.directory = cache.root().resolve("pushed");
         this.credentials = credentials;
         this.insecure = insecure;

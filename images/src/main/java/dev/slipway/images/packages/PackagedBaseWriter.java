@@ -10,17 +10,15 @@ import com.google.cloud.tools.jib.api.JibEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
-import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import dev.slipway.dsl.Base;
-import dev.slipway.dsl.Family;
+import dev.slipway.dsl.DebianSuite;
 import dev.slipway.images.BuildRequest;
 import dev.slipway.images.BuildTarget;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.Sha256;
-import dev.slipway.images.steps.ContainerizeStep;
-import dev.slipway.images.steps.LayerStep;
+import dev.slipway.images.steps.OutputStep;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.locks.FamilyLocks;
 import dev.slipway.locks.FamilyPackages;
@@ -48,31 +46,26 @@ import java.util.function.Consumer;
  * services). Every image whose lineage installs packages also gets a CycloneDX SBOM beside the image output,
  * referenced by the label {@value CycloneDxSbom#LABEL}.
  */
-public final class PackagedBaseStep {
+public final class PackagedBaseWriter {
     public static final String DEBIAN = "debian";
     public static final String WHEELS = "wheels";
 
     private final PackageSources sources;
     private final Path sbomDirectory;
 
-    public PackagedBaseStep(PackageSources sources, Path sbomDirectory) {
+    public PackagedBaseWriter(PackageSources sources, Path sbomDirectory) {
         this.sources = sources;
         this.sbomDirectory = sbomDirectory.toAbsolutePath().normalize();
     }
 
-    /** The planned layer kinds this step builds into the base image; Jib must not build them again. */
-    public boolean buildsIntoBase(LayerPlan layer) {
-        return layer.kind().equals(DEBIAN) || layer.kind().equals(WHEELS);
-    }
-
-    /** Input checks for the two layer kinds, run with every other check before any image work. */
-    public List<LayerStep> layerSteps() {
-        return List.of(new Checks(DEBIAN), new Checks(WHEELS));
+    /** The planned layer kinds written into the base image; Jib must not build them again. */
+    public static boolean buildsIntoBase(LayerPlan layer) {
+        return layer instanceof LayerPlan.Debian || layer instanceof LayerPlan.Wheels;
     }
 
     /** Where an image's SBOM goes: SBOM_DIR/families/NAME.cdx.json, SBOM_DIR/services/NAME.MACHINE.cdx.json. */
     public Path sbomPath(ImagePlan plan) {
-        Path like = ContainerizeStep.tarballPath(sbomDirectory, plan);
+        Path like = OutputStep.tarballPath(sbomDirectory, plan);
         String name = like.getFileName().toString();
         return like.resolveSibling(name.substring(0, name.length() - ".tar".length()) + ".cdx.json");
     }
@@ -90,11 +83,10 @@ public final class PackagedBaseStep {
      */
     public Optional<Started> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
             StepContext context, Consumer<JibEvent> events) throws IOException, InterruptedException {
-        if (plan.kind() != ImagePlan.Kind.FAMILY || plan.layers().stream().noneMatch(this::buildsIntoBase)) {
+        if (plan.kind() != ImagePlan.Kind.FAMILY || plan.layers().stream().noneMatch(PackagedBaseWriter::buildsIntoBase)) {
             return Optional.empty();
         }
-        Family family = context.fleet().family(plan.name()).orElseThrow();
-        List<FamilyPackages> lineage = FamilyPackages.lineage(family, context.fleetDirectory());
+        List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
         PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory());
         List<BaseArchive.Layer> layers = new ArrayList<>();
         FamilyPackages own = lineage.get(lineage.size() - 1);
@@ -104,9 +96,10 @@ public final class PackagedBaseStep {
         if (own.wheels().isPresent()) {
             layers.add(packaged.wheelLayer(lineage, FamilyPackages.wheelTarget(lineage).orElseThrow()));
         }
-        String architecture = family.debianSuite().map(s -> s.architecture()).orElse("amd64");
+        String architecture = plan.packages().stream().flatMap(f -> f.debianSuite().stream())
+                .map(DebianSuite::architecture).findFirst().orElse("amd64");
 
-        Starting starting = starting(family, parent, request, context, events);
+        Starting starting = starting(plan, parent, request, context, events);
         StringBuilder key = new StringBuilder("slipway packaged base v1\n").append(starting.identity).append('\n')
                 .append(architecture).append('\n');
         layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
@@ -120,14 +113,11 @@ public final class PackagedBaseStep {
 
     /** Writes the plan's SBOM and labels the image with its SHA-256; nothing for an image without packages. */
     public void addSbom(ImagePlan plan, JibContainerBuilder builder, StepContext context) throws IOException {
-        Optional<Family> family = plan.kind() == ImagePlan.Kind.FAMILY
-                ? context.fleet().family(plan.name())
-                : context.fleet().service(plan.name()).map(s -> s.family());
-        if (family.isEmpty() || family.get().lineage().stream()
-                .noneMatch(f -> f.debian().isPresent() || f.wheelLock().isPresent())) {
+        if (!plan.installsPackages()) {
             return;
         }
-        byte[] sbom = CycloneDxSbom.render(plan.image().text(), FamilyPackages.lineage(family.get(), context.fleetDirectory()));
+        byte[] sbom = CycloneDxSbom.render(plan.image().text(),
+                FamilyPackages.lineage(plan.packages(), context.fleetDirectory()));
         Path file = sbomPath(plan);
         Files.createDirectories(file.getParent());
         Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
@@ -144,7 +134,7 @@ public final class PackagedBaseStep {
     private record Starting(Optional<Path> tarball, String identity) {
     }
 
-    private Starting starting(Family family, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
+    private Starting starting(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
             Consumer<JibEvent> events) throws IOException, InterruptedException {
         if (parent.isPresent()) {
             BuiltImage built = parent.get();
@@ -153,7 +143,8 @@ public final class PackagedBaseStep {
             }
             return new Starting(Optional.of(export(built.pinnedReference(), request, context, events)), built.digest());
         }
-        Base base = family.rootBase();
+        Base base = plan.rootBase().orElseThrow(() -> new IllegalStateException(
+                plan.image() + " has neither a built parent image nor a root base"));
         if (base instanceof Base.Tarball tarball) {
             Path file = context.resolve(tarball.path());
             return new Starting(Optional.of(file), "tarball " + Sha256.hex(file));
@@ -196,53 +187,42 @@ public final class PackagedBaseStep {
 
 
 
-    /** The checks of a packaged layer kind; the layer itself is built into the base, never by Jib. */
-    private final class Checks implements LayerStep {
-        private final String kind;
-
-        Checks(String kind) {
-            this.kind = kind;
+    /**
+     * What is missing for the family's Debian and wheel layers (locks, sources, a Python to install into), checked
+     * with every other input before any image work.
+     */
+    public List<InputProblem> check(ImagePlan image, StepContext context) {
+        List<InputProblem> problems = new ArrayList<>();
+        if (image.kind() != ImagePlan.Kind.FAMILY || image.packages().isEmpty()) {
+            return problems;
         }
-
-        @Override
-        public String kind() {
-            return kind;
-        }
-
-        @Override
-        public List<InputProblem> check(ImagePlan image, LayerPlan layer, StepContext context) {
-            Optional<Family> found = context.fleet().family(image.name());
-            if (image.kind() != ImagePlan.Kind.FAMILY || found.isEmpty()) {
-                return List.of();
-            }
-            Family family = found.get();
-            String subject = LayerStep.subject(image);
-            List<FamilyPackages> lineage = FamilyPackages.lineage(family, context.fleetDirectory());
-            FamilyPackages own = lineage.get(lineage.size() - 1);
-            List<InputProblem> problems = new ArrayList<>();
-            if (kind.equals(DEBIAN)) {
-                Path lock = FamilyLocks.debianLock(context.fleetDirectory(), family);
+        String subject = image.subject();
+        List<FamilyPackages> lineage = FamilyPackages.lineage(image.packages(), context.fleetDirectory());
+        FamilyPackages own = lineage.get(lineage.size() - 1);
+        for (LayerPlan layer : image.layers()) {
+            if (layer instanceof LayerPlan.Debian debian) {
+                Path lock = FamilyLocks.debianLock(context.fleetDirectory(), image.name());
                 own.debianProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
                 if (own.debian().isPresent()) {
                     Set<String> locked = new HashSet<>();
                     lineage.forEach(f -> f.debianPackages().stream().map(LockedPackage::name).forEach(locked::add));
-                    for (String name : family.debian().orElseThrow().names()) {
+                    for (String name : debian.packages()) {
                         if (!locked.contains(name)) {
                             problems.add(new InputProblem(subject, lock, "does not lock '" + name
                                     + "', which the family installs; run `lock` again"));
                         }
                     }
                 }
-            } else {
-                Path lock = FamilyPackages.wheelLock(context.fleetDirectory(), family).orElseThrow();
+            } else if (layer instanceof LayerPlan.Wheels wheels) {
+                Path lock = context.resolve(wheels.lock());
                 own.wheelProblems().forEach(p -> problems.add(new InputProblem(subject, lock, p)));
                 if (own.wheels().isEmpty()) {
                     // an unreadable or missing lock says all there is to say about this family's wheels
-                    return problems;
+                    continue;
                 }
-                if (sources.wheelsFor(own.wheels().get().indexes(), context.fleetDirectory()).isEmpty()) {
-                    problems.add(new InputProblem(subject, lock, "needs a wheel source: name --index-url in the lock, "
-                            + "pass --wheels URL|DIR or set " + PackageSources.WHEELS_VARIABLE));
+                if (sources.wheels().isEmpty()) {
+                    problems.add(new InputProblem(subject, lock, "needs a wheel source: pass --wheels URL|DIR or set "
+                            + PackageSources.WHEELS_VARIABLE));
                 }
                 Optional<WheelTarget> target = FamilyPackages.wheelTarget(lineage);
                 if (target.isEmpty() && lineage.stream().allMatch(f -> f.debianProblems().isEmpty())) {
@@ -250,12 +230,7 @@ public final class PackagedBaseStep {
                             + "in the family's lineage tells where site-packages is"));
                 }
             }
-            return problems;
         }
-
-        @Override
-        public FileEntriesLayer layer(ImagePlan image, LayerPlan layer, StepContext context) {
-            throw new IllegalStateException("'" + kind + "' layers are part of the base image PackagedBaseStep writes");
-        }
+        return problems;
     }
 }
