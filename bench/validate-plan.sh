@@ -4,8 +4,8 @@
 # Each size runs in its own JVM so one size's heap does not count against the next.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -DskipTests -pl bench -am install >/dev/null
-cp="bench/target/classes:dsl/target/classes"
+mvn -q -B -DskipTests -pl bench -am package >/dev/null
+cp="bench/target/classes:plan/target/classes:dsl/target/classes"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"

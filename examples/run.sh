@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 mvn -q -B -DskipTests package
-if [ "$(id -u)" -eq 0 ]; then apt-get update -qq; fi
+# apt-get download (below) needs current package lists
+if [ "$(id -u)" -eq 0 ]; then apt-get update -qq; elif command -v sudo >/dev/null; then sudo apt-get update -qq; fi
 bash examples/python-fleet/make-debian-repo.sh
 fleet=examples/python-fleet/ExampleFleet.java
 java -jar runner/target/runner.jar lock --fleet "$fleet" --debian-mirror examples/python-fleet/.debian-repo

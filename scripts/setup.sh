@@ -12,9 +12,15 @@ done
 if [ ${#missing[@]} -eq 0 ] && command -v mvn >/dev/null; then
   exit 0
 fi
+# As root this runs apt-get itself; a user with sudo is asked for it; anyone else is told what is missing.
+as_root=()
 if [ "$(id -u)" -ne 0 ]; then
-  echo "scripts/setup.sh: must run as root to install: ${missing[*]}" >&2
-  exit 1
+  if command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "scripts/setup.sh: must run as root (or with sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
 fi
 
 export DEBIAN_FRONTEND=noninteractive
@@ -22,9 +28,9 @@ export DEBIAN_FRONTEND=noninteractive
 # on :5000): on a machine without a working init that can fail the install, and Slipway's tests need neither.
 policy_rc_d=/usr/sbin/policy-rc.d
 if [ ! -e "$policy_rc_d" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy_rc_d"
-  chmod +x "$policy_rc_d"
-  trap 'rm -f "$policy_rc_d"' EXIT
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy_rc_d" >/dev/null
+  "${as_root[@]}" chmod +x "$policy_rc_d"
+  trap '"${as_root[@]}" rm -f "$policy_rc_d"' EXIT
 fi
-apt-get update
-apt-get install -y --no-install-recommends "${missing[@]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -13,10 +13,8 @@ import dev.slipway.dsl.Rollout;
 import dev.slipway.dsl.Service;
 import dev.slipway.model.DataSize;
 import dev.slipway.plan.BuildIdentity;
-import dev.slipway.plan.ImagePlan;
-import dev.slipway.plan.ImagePlanner;
-import dev.slipway.plan.RolloutPlan;
-import dev.slipway.plan.RolloutPlanner;
+import dev.slipway.plan.FleetPlan;
+import dev.slipway.plan.FleetPlanner;
 import dev.slipway.validation.Compilation;
 import dev.slipway.validation.Fleet;
 import java.lang.management.ManagementFactory;
@@ -58,17 +56,16 @@ public final class ValidatePlanBenchmark {
                 long validated = System.nanoTime();
                 Fleet fleet = compilation.orThrow();
                 BuildIdentity build = BuildIdentity.of(LocalDate.of(2026, 1, 1), "0123456789");
-                List<ImagePlan> images = ImagePlanner.plan(fleet, build);
-                RolloutPlan rollout = RolloutPlanner.plan(fleet, build);
+                FleetPlan plan = FleetPlanner.plan(fleet, build);
                 long planned = System.nanoTime();
                 allocated = allocatedBytes() - allocatedBefore;
                 validateNanos[run] = validated - start;
                 planNanos[run] = planned - validated;
-                if (images.isEmpty() || rollout.waves().isEmpty()) {
+                if (plan.images().isEmpty() || plan.rollout().waves().isEmpty()) {
                     throw new IllegalStateException("empty plan");
                 }
                 if (run == RUNS - 1) {
-                    lastPlans = List.of(fleet, images, rollout); // only the last: runs must not hold each other's
+                    lastPlans = List.of(fleet, plan); // only the last: runs must not hold each other's
                 }
             }
             long peak = peakHeapBytes();
