@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * SPEC: a service or family never re-installs what its family has. A family may not list a package one of its
@@ -16,6 +17,8 @@ import java.util.Optional;
  */
 final class ReinstallRule implements Rule {
     private static final String DEBIAN_PYTHON_PREFIX = "python3-";
+    /** Compiled once: every word of every service's command is tested, 600,000 words for 100k services. */
+    private static final Pattern PIP = Pattern.compile("pip3?(\\.[0-9]+)?");
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
@@ -69,7 +72,7 @@ final class ReinstallRule implements Rule {
 
     private static boolean isPip(String word) {
         String base = word.substring(word.lastIndexOf('/') + 1);
-        return base.equals("pip") || base.equals("pip3") || base.matches("pip3\\.[0-9]+");
+        return base.startsWith("pip") && PIP.matcher(base).matches();
     }
 
     /** Every Debian package the lineage up to {@code family} lists, with the family that lists it. */
