@@ -21,6 +21,12 @@ final class PackageRule implements Rule {
             family.debian().ifPresent(debian -> checkDebian(family, debian, problems));
             family.wheelLock().filter(String::isBlank).ifPresent(lock -> problems.add(Problem.family(family.name(),
                     "wheels", "the lock path is empty; expected a requirements lock file relative to the fleet")));
+            if (family.wheelLock().isPresent() && !(family.rootBase() instanceof Base.Scratch)) {
+                // site-packages and the interpreter are known only from a Debian python3.N Slipway installed
+                problems.add(Problem.family(family.name(), "wheels", "installs wheels on top of " + family.rootBase()
+                        + ", whose Python Slipway cannot see; expected a lineage from Base.scratch() with a Debian "
+                        + "python3 package (e.g. .debian(BOOKWORM, \"python3\"))"));
+            }
         }
     }
 

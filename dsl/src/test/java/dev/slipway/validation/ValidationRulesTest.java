@@ -297,6 +297,16 @@ class ValidationRulesTest {
         }
 
         @Test
+        void wheelsOnARegistryBaseAreRefusedNamingTheFamily() {
+            Family legacy = family("legacy-py310-cpu").from(Base.image("registry.example/python@sha256:"
+                    + "cd".repeat(32))).wheels("locks/legacy.requirements.lock");
+            assertOnlyProblem(fleetOf(service("a").family(legacy).ports(5000, 6000).on(PC2)),
+                    "family 'legacy-py310-cpu' wheels: installs wheels on top of registry.example/python@sha256:"
+                            + "cd".repeat(32) + ", whose Python Slipway cannot see; expected a lineage from "
+                            + "Base.scratch() with a Debian python3 package (e.g. .debian(BOOKWORM, \"python3\"))");
+        }
+
+        @Test
         void badNamesForeignBasesAndMixedSuitesAreRefused() {
             Family pinned = family("pinned").from(Base.image("registry.example/python@sha256:" + "ab".repeat(32)))
                     .debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "Python3");

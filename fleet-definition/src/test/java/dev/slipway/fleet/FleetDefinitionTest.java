@@ -1,8 +1,15 @@
 package dev.slipway.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.testing.FleetAssertions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import dev.slipway.validation.Fleet;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +48,52 @@ class FleetDefinitionTest {
         var drifted = definition.define().services(dev.slipway.dsl.Slipway.service("drifted")
                 .family(FleetDefinition.FAMILY_WEB).ports(5557, 8080).on(dev.slipway.machines.MachineProfiles.MAINPC));
         FleetAssertions.assertThat(drifted).isRejectedWith("drifted", "5557", "mainpc", "real_time_audio_pipeline");
+    }
+
+    @Test
+    void everyFamilyDeclaresWhatSpecSaysItHoldsAndTheCommittedLocksHaveIt() throws IOException {
+        Map<String, List<String>> debian = Map.of(
+                "base-python", List.of("python3", "tini", "ca-certificates"),
+                "base-utils", List.of("curl", "dumb-init", "gosu", "tzdata"),
+                "base-cpu-pydeps", List.of("python3-numpy", "python3-pydantic", "python3-fastapi",
+                        "python3-uvicorn"),
+                "family-web", List.of("python3-starlette", "python3-websockets", "gunicorn"));
+        Fleet fleet = Fleet.compile(definition.define()).orThrow();
+        for (var family : fleet.families()) {
+            List<String> expected = debian.get(family.name());
+            if (expected != null) {
+                assertEquals(expected, family.debian().orElseThrow().names(), family.name());
+                String lock = Files.readString(Path.of("locks", family.name() + ".debian.lock"));
+                assertTrue(lock.contains("family " + family.name() + "\n"), family.name());
+            }
+        }
+        // every requested package is locked by the family or its lineage
+        StringBuilder all = new StringBuilder();
+        for (String name : debian.keySet()) {
+            all.append(Files.readString(Path.of("locks", name + ".debian.lock")));
+        }
+        for (List<String> names : debian.values()) {
+            for (String name : names) {
+                assertTrue(all.indexOf("\npackage " + name + " ") >= 0, name);
+            }
+        }
+        // GPU families are wheels, from pinned lists committed beside the locks `lock` will write
+        Map<String, List<String>> wheels = Map.of(
+                "base-gpu-cu121", List.of("nvidia-cuda-runtime-cu12==12.1.105", "nvidia-cudnn-cu12=="),
+                "family-torch-cu121", List.of("torch==2.2.2+cu121", "torchvision==0.17.2+cu121",
+                        "torchaudio==2.2.2+cu121"),
+                "family-llm-cu121", List.of("vllm==", "llama-cpp-python==", "accelerate=="),
+                "family-vision-cu121", List.of("opencv-python-headless==", "onnxruntime-gpu=="));
+        for (var entry : wheels.entrySet()) {
+            var family = fleet.family(entry.getKey()).orElseThrow();
+            assertEquals(Optional.of("locks/" + entry.getKey() + ".requirements.lock"), family.wheelLock());
+            String pinned = Files.readString(Path.of("locks",
+                    entry.getKey() + ".requirements.txt"));
+            for (String pin : entry.getValue()) {
+                assertTrue(pinned.contains("\n" + pin), entry.getKey() + ": " + pin);
+            }
+        }
+        assertTrue(fleet.family("legacy-py310-cpu").orElseThrow().rootBase().toString()
+                .contains("python:3.10-slim-bookworm@sha256:"));
     }
 }

@@ -67,7 +67,7 @@ public record FamilyPackages(PackagedFamily family, Optional<DebianLock> debian,
                 Path pinned = FamilyLocks.pinnedRequirements(file);
                 wheelProblems.add(Files.isRegularFile(pinned)
                         ? "does not exist: the family's wheels are not hash-locked yet; make the lock from "
-                                + fleetDirectory.relativize(pinned) + " with `lock --wheels INDEX` on a machine that "
+                                + fleetDirectory.relativize(pinned) + " with `lock` on a machine that "
                                 + "reaches the indexes it names"
                         : "does not exist (wheel lock)");
             } catch (IOException e) {

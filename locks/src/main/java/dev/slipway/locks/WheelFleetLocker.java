@@ -92,7 +92,8 @@ public final class WheelFleetLocker {
                 e.problems().forEach(p -> problems.add(subject + p));
             } catch (IOException e) {
                 problems.add(subject + "cannot read the wheel indexes (" + String.join(", ",
-                        from.stream().map(String::valueOf).toList()) + "): " + e.getMessage()
+                        from.stream().map(String::valueOf).toList()) + "): "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                         + "; make this lock with `lock` on a machine that reaches them");
             }
         }
