@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Slipway build+push against docker build+push (BuildKit) against the floor (tar | gzip -6 | sha256sum of the unique
-# layer bytes), for the same fleet content pushed to the same kind of local registry, in one run on this machine.
+# layer bytes; and the all-core floor, the same through pigz on every core), for the same fleet content pushed to the
+# same kind of local registry, in one run on this machine.
 # Scenarios: cold (empty caches, empty registry), no-op rebuild, one file changed in one service.
 # Fleets: the example fleets (examples/busybox-fleet; examples/python-fleet, Slipway and floor only, when its Debian
-# repository is there), generated seed-shaped fleets of 65 and 200 services.
+# repository is there), a big family of about 1.2 GB of this machine's libraries and jars as Debian packages
+# (bench/make-big-fleet.sh; docker copies the same files unpacked), generated seed-shaped fleets of 65 and 200 services.
 # Prints a markdown table of medians; raw numbers go to bench/target/build-push/.
 #
-# Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,65,200] [--no-build] [--keep]
+# Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,big,65,200] [--no-build] [--keep]
 #                            [--jvm "OPTIONS"] [--no-docker]
 #   --quick      smallest fleet, one run (what .ci/run calls; asserts nothing about timings)
-#   --runs N     runs per fleet (default 5); --big-runs N: runs for fleets over 100 services (default 5 too,
-#                about 20 minutes in all on 2 cores; fewer for a quicker look, the table shows the count)
+#   --runs N     runs per fleet (default 5); --big-runs N: runs for the big family and fleets over 100 services
+#                (default 5 too; the big family takes about 6 minutes a run on 2 cores; the table shows the count)
 #   --no-build   use runner/target/runner.jar and bench/target/classes as they are (default: mvn package them)
 #   --keep       keep the work directory (fleets, Dockerfiles, logs) instead of deleting it
 #   --jvm OPTS   JVM options for the Slipway runner, e.g. "-XX:TieredStopAtLevel=1" (default: none, as a user runs it)
@@ -24,7 +26,7 @@ ROOT="$(pwd)"
 
 runs=5
 big_runs=5
-sizes="example,python,65,200"
+sizes="example,python,big,65,200"
 build=1
 keep=0
 no_docker=0
@@ -254,7 +256,7 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
   fleet_dir="$work/fleets/$label"
   mkdir -p "$work/fleets"
   # the busybox base (example and generated fleets) is made from Debian packages; a fresh clone has none yet
-  if [ "$label" != python ] && [ ! -f "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" ]; then
+  if [ "$label" != python ] && [ "$label" != big ] && [ ! -f "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" ]; then
     bash "$ROOT/examples/busybox-fleet/make-base.sh" > /dev/null
   fi
   case "$label" in
@@ -264,6 +266,9 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
     python)
       cp -r "$ROOT/examples/python-fleet" "$fleet_dir"
       fleet_java="$fleet_dir/ExampleFleet.java" ;;
+    big)
+      bash "$ROOT/bench/make-big-fleet.sh" "$fleet_dir" "$RUNNER_JAR" >&2
+      fleet_java="$fleet_dir/BigFleet.java" ;;
     *)
       bench_java dev.slipway.bench.GeneratedFleet "$fleet_dir" "$label" \
         "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" > /dev/null
@@ -381,23 +386,30 @@ docker_series() { # label run
 
 # ------------------------------------------------------------------------------------------------- floor
 # Each unique layer once: tar (sorted), gzip -6 (Jib's and docker's default level), sha256; layers in parallel on
-# every core. A base tarball is already a tar: it is gzipped and hashed as it is.
+# every core (the one-core floor: one layer is one gzip). The all-core floor takes the layers one after the other,
+# each through pigz -6 on every core. A base tarball is already a tar: it is gzipped and hashed as it is.
 cat > "$work/floor-one.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
+gz=(${FLOOR_GZIP:-gzip -6})
 case "$1" in
-  tarball) gzip -6 -c < "$2" | sha256sum > /dev/null ;;
-  debs) while read -r deb; do dpkg-deb --fsys-tarfile "$deb"; done < "$2" | gzip -6 | sha256sum > /dev/null ;;
-  *) tar -C "$(dirname "$2")" --sort=name -cf - "$(basename "$2")" | gzip -6 | sha256sum > /dev/null ;;
+  tarball) "${gz[@]}" -c < "$2" | sha256sum > /dev/null ;;
+  debs) while read -r deb; do dpkg-deb --fsys-tarfile "$deb"; done < "$2" | "${gz[@]}" | sha256sum > /dev/null ;;
+  *) tar -C "$(dirname "$2")" --sort=name -cf - "$(basename "$2")" | "${gz[@]}" | sha256sum > /dev/null ;;
 esac
 EOF
 chmod +x "$work/floor-one.sh"
 
-floor_scenario() { # label scenario run
-  local label="$1" scenario="$2" layers="$work/fleets/$1.docker/layers.tsv" t0 t1 changed
+floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pigz, one layer at a time)
+  local label="$1" scenario="$2" layers="$work/fleets/$1.docker/layers.tsv" t0 t1 changed tool=floor parallel="$cores"
+  if [ "${4:-}" = all ]; then
+    tool=floorall; parallel=1; export FLOOR_GZIP="pigz -6 -p $cores"
+  else
+    unset FLOOR_GZIP
+  fi
   t0=$(now)
   case "$scenario" in
-    cold) tr '\t' '\n' < "$layers" | xargs -n 2 -P "$cores" "$work/floor-one.sh" ;;
+    cold) tr '\t' '\n' < "$layers" | xargs -n 2 -P "$parallel" "$work/floor-one.sh" ;;
     noop) cut -f2 "$layers" | xargs find > /dev/null ;;    # the least a no-op needs: look at every input once
     change)
       cut -f2 "$layers" | xargs find > /dev/null
@@ -405,15 +417,19 @@ floor_scenario() { # label scenario run
       "$work/floor-one.sh" tree "$changed" ;;
   esac
   t1=$(now)
-  record "$label" floor "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - -
+  record "$label" "$tool" "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - -
 }
 
 floor_series() { # label run
-  floor_scenario "$1" cold "$2"
-  floor_scenario "$1" noop "$2"
-  edit_change_file
-  floor_scenario "$1" change "$2"
-  restore_change_file "$1"
+  local all
+  for all in one all; do
+    [ "$all" = one ] || command -v pigz > /dev/null || continue
+    floor_scenario "$1" cold "$2" "$all"
+    floor_scenario "$1" noop "$2" "$all"
+    edit_change_file
+    floor_scenario "$1" change "$2" "$all"
+    restore_change_file "$1"
+  done
 }
 
 # --------------------------------------------------------------------------------------------------- run
@@ -430,8 +446,8 @@ IFS=',' read -r -a wanted <<< "$sizes"
 notes="$work/notes.txt"
 : > "$notes"
 for label in "${wanted[@]}"; do
-  [[ "$label" = example || "$label" = python || "$label" =~ ^[1-9][0-9]*$ ]] || {
-    echo "build-push.sh: --sizes takes example, python or numbers" >&2; exit 2; }
+  [[ "$label" = example || "$label" = python || "$label" = big || "$label" =~ ^[1-9][0-9]*$ ]] || {
+    echo "build-push.sh: --sizes takes example, python, big or numbers" >&2; exit 2; }
   if [ "$label" = python ] && [ ! -f "$ROOT/examples/python-fleet/.debian-repo/Packages" ]; then
     echo "python-fleet left out: its Debian repository is missing; make it with examples/python-fleet/make-debian-repo.sh" \
       | tee -a "$notes" >&2
@@ -441,7 +457,9 @@ for label in "${wanted[@]}"; do
   prepare_fleet "$label"
   fleet_images[$label]=$image_count
   n=$runs
-  if [[ "$label" =~ ^[0-9]+$ ]] && [ "$label" -gt 100 ] && [ "$big_runs" -lt "$runs" ]; then n=$big_runs; fi
+  if { [ "$label" = big ] || { [[ "$label" =~ ^[0-9]+$ ]] && [ "$label" -gt 100 ]; }; } && [ "$big_runs" -lt "$runs" ]; then
+    n=$big_runs
+  fi
   with_docker=1
   if [ "$no_docker" = 1 ]; then
     with_docker=0
@@ -476,8 +494,8 @@ cp "$results" "$report_dir/results-$stamp.tsv"
   echo "Machine: $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
     "$(java -version 2>&1 | head -1)${jvm_options[*]:+ (runner JVM options: ${jvm_options[*]})}; docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
   echo
-  echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | Slipway/docker | Slipway/floor | Slipway pushed | docker pushed | runner peak RSS |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | all-core floor s | Slipway/docker | Slipway/floor | Slipway/all-core floor | Slipway pushed | docker pushed | runner peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for label in "${labels[@]}"; do
     for scenario in cold noop change; do
       awk -F'\t' -v l="$label" -v s="$scenario" -v imgs="${fleet_images[$label]}" -v runs="${fleet_runs[$label]}" '
@@ -490,7 +508,7 @@ cp "$results" "$report_dir/results-$stamp.tsv"
         $1 == l && $3 == s && $5 == "FAIL" { failed[$2]++ }
         $1 == l && $3 == s && $5 != "FAIL" {
           add($2 ".t", $5)
-          if ($2 != "floor") { add($2 ".layers", $8); add($2 ".mib", $9 / 1048576); add($2 ".up", $11); add($2 ".mnt", $12); add($2 ".reg", $13) }
+          if ($2 != "floor" && $2 != "floorall") { add($2 ".layers", $8); add($2 ".mib", $9 / 1048576); add($2 ".up", $11); add($2 ".mnt", $12); add($2 ".reg", $13) }
           if ($2 == "slipway" && $6 != "-") add("rss", $6 / 1024)
         }
         function pushed(tool) {
@@ -501,15 +519,17 @@ cp "$results" "$report_dir/results-$stamp.tsv"
         }
         END {
           sw = median("slipway.t"); fl = median("floor.t")
-          name = (l == "example") ? "busybox-fleet" : (l == "python") ? "python-fleet" : l " services"
+          if ("floorall.t" in vals) { fa = median("floorall.t"); fas = sprintf("%.3f", fa); fratio = sprintf("%.2f", sw / fa) }
+          else { fas = "n/a"; fratio = "n/a" }
+          name = (l == "example") ? "busybox-fleet" : (l == "python") ? "python-fleet" : (l == "big") ? "big family" : l " services"
           rss = ("rss" in vals) ? sprintf("%.0f MiB", median("rss")) : "n/a"
           # runs that count: a failed scenario also ends its series, so later scenarios of that run are missing
           ns = split(vals["slipway.t"], tmp, " "); nd = split(vals["docker.t"], tmp, " ")
           if (nd == 0) { dks = "n/a"; ratio = "n/a"; dpushed = "n/a" }
           else { dk = median("docker.t"); dks = sprintf("%.2f", dk); ratio = sprintf("%.2f", sw / dk); dpushed = pushed("docker") }
           if (ns != runs || (nd != runs && nd != 0)) runs = runs " (counted: Slipway " ns ", docker " nd ")"
-          printf "| %s (%d) | %s | %s | %.2f | %s | %.3f | %s | %.1f | %s | %s | %s |\n", name, imgs, s, runs,
-                 sw, dks, fl, ratio, (fl > 0) ? sw / fl : 0, pushed("slipway"), dpushed, rss
+          printf "| %s (%d) | %s | %s | %.2f | %s | %.3f | %s | %s | %.1f | %s | %s | %s | %s |\n", name, imgs, s, runs,
+                 sw, dks, fl, fas, ratio, (fl > 0) ? sw / fl : 0, fratio, pushed("slipway"), dpushed, rss
         }' "$results"
     done
   done
