@@ -44,15 +44,21 @@ public final class ParallelGzipOutputStream extends LayerCompressionStream {
     static final AtomicInteger NEXT = new AtomicInteger();
   }
 
+  /** One per deflating thread, reset for each block: zlib's state is allocated once, not per block. */
+  private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(LEVEL, true));
+
   private final ExecutorService deflaters;
   private final int window;
-  private final Deque<Future<Deflated>> inFlight = new ArrayDeque<>();
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
+  /** Input and output buffers of blocks already written, reused so a layer of any size allocates about a window. */
+  private final Deque<byte[]> freeBlocks = new ArrayDeque<>();
+  private final Deque<byte[]> freeOutputs = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
   private long size;
   private byte[] filling = new byte[BLOCK_SIZE];
   private int filled;
-  /** The last block handed to a deflater; the next one takes its dictionary from it. */
-  private byte[] previous;
+  /** The last 32 KiB of the block handed out last: the next block's dictionary. */
+  private byte[] dictionary;
   private boolean headerWritten;
 
   /** Deflates on a pool shared by every layer of the process, one thread per core. */
@@ -102,7 +108,7 @@ public final class ParallelGzipOutputStream extends LayerCompressionStream {
       }
       compressed.write(trailer, 0, trailer.length);
     } finally {
-      inFlight.forEach(f -> f.cancel(true));
+      inFlight.forEach(f -> f.deflated.cancel(true));
       inFlight.clear();
     }
   }
@@ -110,20 +116,26 @@ public final class ParallelGzipOutputStream extends LayerCompressionStream {
   private void submit(boolean last) throws IOException {
     byte[] block = filling;
     int length = filled;
-    byte[] dictionary = previous;
-    inFlight.addLast(deflaters.submit(() -> deflate(block, length, dictionary, last)));
-    previous = block;
-    filling = last ? null : new byte[BLOCK_SIZE];
+    byte[] primer = dictionary;
+    byte[] output = freeOutputs.isEmpty() ? new byte[BLOCK_SIZE + (BLOCK_SIZE >> 6) + 64] : freeOutputs.pop();
+    inFlight.addLast(new InFlight(deflaters.submit(() -> deflate(block, length, primer, last, output)), block));
+    // copied now, so the block can be reused as soon as it is written out
+    dictionary = last ? null : Arrays.copyOfRange(block, BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE);
+    filling = last ? null : freeBlocks.isEmpty() ? new byte[BLOCK_SIZE] : freeBlocks.pop();
     filled = 0;
-    while (inFlight.size() > window || (!inFlight.isEmpty() && inFlight.peekFirst().isDone())) {
+    while (inFlight.size() > window || (!inFlight.isEmpty() && inFlight.peekFirst().deflated.isDone())) {
       writeOut(inFlight.removeFirst());
     }
   }
 
-  private void writeOut(Future<Deflated> block) throws IOException {
+  /** A block being deflated, and its input buffer (free again once the block is written). */
+  private record InFlight(Future<Deflated> deflated, byte[] input) {
+  }
+
+  private void writeOut(InFlight block) throws IOException {
     Deflated deflated;
     try {
-      deflated = block.get();
+      deflated = block.deflated.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing a layer");
@@ -135,38 +147,37 @@ public final class ParallelGzipOutputStream extends LayerCompressionStream {
       headerWritten = true;
     }
     compressed.write(deflated.bytes, 0, deflated.length);
+    freeBlocks.push(block.input);
+    freeOutputs.push(deflated.bytes);
   }
 
   private record Deflated(byte[] bytes, int length) {
   }
 
   /** One block as raw deflate: primed with the previous block's tail, sync-flushed unless it is the last. */
-  private static Deflated deflate(byte[] block, int length, byte[] previous, boolean last) {
-    Deflater deflater = new Deflater(LEVEL, true);
-    try {
-      if (previous != null) {
-        deflater.setDictionary(previous, previous.length - DICTIONARY_SIZE, DICTIONARY_SIZE);
+  private static Deflated deflate(byte[] block, int length, byte[] primer, boolean last, byte[] output) {
+    Deflater deflater = DEFLATER.get();
+    deflater.reset();
+    if (primer != null) {
+      deflater.setDictionary(primer);
+    }
+    deflater.setInput(block, 0, length);
+    if (last) {
+      deflater.finish();
+    }
+    byte[] out = output;
+    int n = 0;
+    while (true) {
+      if (n == out.length) {
+        out = Arrays.copyOf(out, out.length * 2);
       }
-      deflater.setInput(block, 0, length);
-      if (last) {
-        deflater.finish();
+      int room = out.length - n;
+      int written = last ? deflater.deflate(out, n, room) : deflater.deflate(out, n, room, Deflater.SYNC_FLUSH);
+      n += written;
+      // a sync flush is complete when it leaves room in the buffer; the last block when the deflater says so
+      if (last ? deflater.finished() : written < room) {
+        return new Deflated(out, n);
       }
-      byte[] out = new byte[length + (length >> 6) + 64];
-      int n = 0;
-      while (true) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, out.length * 2);
-        }
-        int room = out.length - n;
-        int written = last ? deflater.deflate(out, n, room) : deflater.deflate(out, n, room, Deflater.SYNC_FLUSH);
-        n += written;
-        // a sync flush is complete when it leaves room in the buffer; the last block when the deflater says so
-        if (last ? deflater.finished() : written < room) {
-          return new Deflated(out, n);
-        }
-      }
-    } finally {
-      deflater.end();
     }
   }
 }
