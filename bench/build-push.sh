@@ -245,7 +245,8 @@ failures="$work/failures.txt"
 : > "$results"
 : > "$failures"
 # results.tsv columns: fleet tool scenario run seconds runner_rss_kb runner_build_s new_layer_blobs new_layer_bytes
-# new_other_blobs blob_uploads blob_mounts registry_cpu_s ("-" where it does not apply, FAIL for a failed scenario)
+# new_other_blobs blob_uploads blob_mounts registry_cpu_s cpu_s (user + system CPU of the runner, or of a cold floor)
+# ("-" where it does not apply, FAIL for a failed scenario)
 record() {
   local IFS=$'\t'; echo "$*" >> "$results"
 }
@@ -292,7 +293,7 @@ restore_change_file() { cp "$work/fleets/$1.change.orig" "$change_file"; }
 slipway_build() { # label scenario run
   local label="$1" scenario="$2" run="$3" out="$work/logs/slipway.$1.$2.$3.log" t0 t1 rss="" inbuild
   local timed=()
-  [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%M' -o "$work/rss.txt")
+  [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%M %U %S' -o "$work/rss.txt")
   mark_registry
   t0=$(now)
   if ! "${timed[@]}" java "${jvm_options[@]}" -jar "$RUNNER_JAR" build --registry "127.0.0.1:$reg_port/bench" --insecure \
@@ -305,10 +306,14 @@ slipway_build() { # label scenario run
     return 1
   fi
   t1=$(now)
-  [ "$measure_rss" = 1 ] && rss="$(tail -1 "$work/rss.txt")"
+  local cpu=""
+  if [ "$measure_rss" = 1 ]; then
+    read -r rss user system < <(tail -1 "$work/rss.txt")
+    cpu="$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')"
+  fi
   inbuild="$(sed -nE 's/^[0-9]+ images in ([0-9.]+) s.*/\1/p' "$out" | tail -1)"
   record "$label" slipway "$scenario" "$run" "$(elapsed "$t0" "$t1")" "${rss:--}" "${inbuild:--}" \
-    $(pushed_since_mark)
+    $(pushed_since_mark) "${cpu:--}"
 }
 
 slipway_series() { # label run
@@ -409,7 +414,10 @@ floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pig
   fi
   t0=$(now)
   case "$scenario" in
-    cold) tr '\t' '\n' < "$layers" | xargs -n 2 -P "$parallel" "$work/floor-one.sh" ;;
+    cold)
+      local timed=()
+      [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%U %S' -o "$work/floor-cpu.txt")
+      tr '\t' '\n' < "$layers" | "${timed[@]}" xargs -n 2 -P "$parallel" "$work/floor-one.sh" ;;
     noop) cut -f2 "$layers" | xargs find > /dev/null ;;    # the least a no-op needs: look at every input once
     change)
       cut -f2 "$layers" | xargs find > /dev/null
@@ -417,7 +425,11 @@ floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pig
       "$work/floor-one.sh" tree "$changed" ;;
   esac
   t1=$(now)
-  record "$label" "$tool" "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - -
+  local cpu=-
+  if [ "$scenario" = cold ] && [ "$measure_rss" = 1 ]; then
+    cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$work/floor-cpu.txt")"
+  fi
+  record "$label" "$tool" "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - - "$cpu"
 }
 
 floor_series() { # label run
@@ -547,6 +559,23 @@ cp "$results" "$report_dir/results-$stamp.tsv"
                                          return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
         END { mw = med(w, n); mb = med(b, n); printf "| %s | %s | %.2f | %.2f | %.2f |\n", l, s, mw, mb, mw - mb }' "$results"
     done
+  done
+  echo
+  echo "CPU, cold (user + system seconds, medians): what a build costs whatever else the machine runs. The registry's"
+  echo "CPU is in the first table."
+  echo
+  echo "| fleet | Slipway runner CPU s | one-core floor CPU s | all-core floor CPU s | Slipway CPU / floor CPU |"
+  echo "|---|---|---|---|---|"
+  for label in "${labels[@]}"; do
+    awk -F'\t' -v l="$label" '
+      $1 == l && $3 == "cold" && $5 != "FAIL" && NF >= 14 && $14 != "-" { n[$2]++; v[$2, n[$2]] = $14 }
+      function med(tool,    k, i, j, t, a) { k = n[tool]; if (k == 0) return -1
+        for (i = 1; i <= k; i++) a[i] = v[tool, i]
+        for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+      function show(x) { return x < 0 ? "n/a" : sprintf("%.1f", x) }
+      END { s = med("slipway"); f = med("floor"); a = med("floorall")
+            printf "| %s | %s | %s | %s | %s |\n", l, show(s), show(f), show(a), (s >= 0 && f > 0) ? sprintf("%.2f", s / f) : "n/a" }' "$results"
   done
   if [ -s "$notes" ]; then
     echo
