@@ -366,9 +366,27 @@ docker_build_push() { # label: load the base tarballs if not there, then build+p
   done
 }
 
+# CPU seconds (user + system) used so far by dockerd and every process under it (containerd, shims), reaped ones
+# included; beside the docker clients' own CPU, what a docker build + push costs.
+dockerd_cpu() {
+  local pids=("$dockerd_pid") next=("$dockerd_pid") p children all=()
+  while [ ${#next[@]} -gt 0 ]; do
+    children=()
+    for p in "${next[@]}"; do children+=($(pgrep -P "$p" || true)); done
+    pids+=("${children[@]}"); next=("${children[@]}")
+  done
+  for p in "${pids[@]}"; do [ -r "/proc/$p/stat" ] && all+=("/proc/$p/stat"); done
+  cat "${all[@]}" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%.2f", t / hz }'
+}
+children_cpu() { # sets children_cpu_s: user + system CPU of this shell's reaped children (`times`, in this shell)
+  times > "$work/times.txt"
+  children_cpu_s="$(tail -1 "$work/times.txt" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } } END { printf "%.2f", t }')"
+}
+
 docker_scenario() { # label scenario run
-  local t0 t1
+  local t0 t1 d0 c0
   mark_registry
+  d0="$(dockerd_cpu)"; children_cpu; c0="$children_cpu_s"
   t0=$(now)
   if ! docker_build_push "$1"; then
     record "$1" docker "$2" "$3" FAIL - - - - - - - -
@@ -377,7 +395,10 @@ docker_scenario() { # label scenario run
     return 1
   fi
   t1=$(now)
-  record "$1" docker "$2" "$3" "$(elapsed "$t0" "$t1")" - - $(pushed_since_mark)
+  local cpu
+  children_cpu
+  cpu="$(awk -v d0="$d0" -v d1="$(dockerd_cpu)" -v c0="$c0" -v c1="$children_cpu_s" 'BEGIN { printf "%.1f", d1 - d0 + c1 - c0 }')"
+  record "$1" docker "$2" "$3" "$(elapsed "$t0" "$t1")" - - $(pushed_since_mark) "$cpu"
 }
 
 docker_series() { # label run
@@ -564,8 +585,8 @@ cp "$results" "$report_dir/results-$stamp.tsv"
   echo "CPU, cold (user + system seconds, medians): what a build costs whatever else the machine runs. The registry's"
   echo "CPU is in the first table."
   echo
-  echo "| fleet | Slipway runner CPU s | one-core floor CPU s | all-core floor CPU s | Slipway CPU / floor CPU |"
-  echo "|---|---|---|---|---|"
+  echo "| fleet | Slipway runner CPU s | docker CPU s (dockerd, containerd, clients) | one-core floor CPU s | all-core floor CPU s | Slipway CPU / floor CPU |"
+  echo "|---|---|---|---|---|---|"
   for label in "${labels[@]}"; do
     awk -F'\t' -v l="$label" '
       $1 == l && $3 == "cold" && $5 != "FAIL" && NF >= 14 && $14 != "-" { n[$2]++; v[$2, n[$2]] = $14 }
@@ -574,8 +595,8 @@ cp "$results" "$report_dir/results-$stamp.tsv"
         for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
         return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
       function show(x) { return x < 0 ? "n/a" : sprintf("%.1f", x) }
-      END { s = med("slipway"); f = med("floor"); a = med("floorall")
-            printf "| %s | %s | %s | %s | %s |\n", l, show(s), show(f), show(a), (s >= 0 && f > 0) ? sprintf("%.2f", s / f) : "n/a" }' "$results"
+      END { s = med("slipway"); d = med("docker"); f = med("floor"); a = med("floorall")
+            printf "| %s | %s | %s | %s | %s | %s |\n", l, show(s), show(d), show(f), show(a), (s >= 0 && f > 0) ? sprintf("%.2f", s / f) : "n/a" }' "$results"
   done
   if [ -s "$notes" ]; then
     echo
