@@ -2,6 +2,7 @@ package dev.slipway.images.steps;
 
 import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.JibContainer;
@@ -64,7 +65,9 @@ public final class ContainerizeStep {
         BuildTarget.Registry registry = (BuildTarget.Registry) target;
         RegistryImage image = credentials.attachTo(RegistryImage.named(reference), reference, events::accept);
         JibContainer container = builder.containerize(
-                configure(Containerizer.to(image), context, events, registry.insecure()));
+                configure(Containerizer.to(image), context, events, registry.insecure())
+                        .addEventHandler(LogEvent.class, GiveUpOnRefusedRegistry.forRegistry(reference.getRegistry(),
+                                registry.insecure())));
         return new Outcome(container, Optional.empty());
     }
 
