@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
                 + "packages, version constraints) from the mirror's Packages index and write "
                 + "<fleet dir>/locks/<family>.debian.lock: name, version, architecture, size, SHA-256, file.",
                 "A child family locks only what its parents lack. Re-running on the same index rewrites nothing; "
-                        + "`build` installs only what the locks say."})
+                        + "`build` installs only what the locks say.",
+                "Exit codes: 0 locked (or nothing to lock), 1 no lock written (invalid fleet, bad option value, "
+                        + "unresolvable package; every problem printed), 2 usage error."})
 final class LockCommand implements Callable<Integer> {
 
     @Mixin

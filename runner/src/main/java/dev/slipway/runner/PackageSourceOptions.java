@@ -20,6 +20,12 @@ public final class PackageSourceOptions {
     String wheels;
 
     public PackageSources sources() {
+        for (String value : new String[] {debianMirror, wheels}) {
+            if (value != null && value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !value.matches("(?i)(https?|file)://.*")) {
+                throw new UserError("--debian-mirror/--wheels: '" + value + "' has a scheme Slipway cannot read; "
+                        + "expected http(s)://, file:// or a directory");
+            }
+        }
         try {
             return PackageSources.configured(Optional.ofNullable(debianMirror), Optional.ofNullable(wheels),
                     System.getenv(), Path.of("").toAbsolutePath());
