@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
                 + "a health gate (GET on the health check's path -> 200 {\"status\":\"ok\"} within the start "
                 + "period), a failed wave rolled back. Appends one line to the audit log.",
                 "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
-                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed, 3 rollout failed and "
-                        + "rolled back."})
+                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
+                        + "option value, failed build, unreachable host, lock held, image not in the registry), "
+                        + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -54,6 +55,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         var target = hosts.configured() ? null : build.target(Optional.empty());
         rollout.stopGrace();
+        build.parallelism();
+        build.packageSources.sources();
+        hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
         DesiredFleet desired = DesiredFleet.of(planned.plan());
         ImageBuild images = new ImageBuild(stdout, stderr);

@@ -22,10 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
+        description = {"Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
                 + "and the rollout order (canary wave, then batches). With --host/--hosts-file also what runs "
                 + "there: per machine and service create, update (old digest -> new), unchanged or remove, and the "
-                + "waves that would carry it. Changes nothing.")
+                + "waves that would carry it. Changes nothing.",
+                "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -48,6 +49,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        hosts.check();
         var planned = planning.plan("--tag", tag.tag(), batch.batchSize(), Optional.empty());
         FleetPlan plan = planned.plan();
         LivePlan live = hosts.configured() ? livePlan(planned) : null;

@@ -14,11 +14,13 @@ import java.io.PrintWriter;
 
 /**
  * Carries a desired fleet out on connected hosts for {@code apply} and {@code rollback}: runs the rollout with its
- * events printed as they happen, prints the report, appends it to the audit log. Exit 0 when it held,
- * {@link #ROLLOUT_FAILED} when not.
+ * events printed as they happen, prints the report, appends it to the audit log. Exit 0 when it held, {@link #REFUSED}
+ * when it stopped before anything changed, {@link #ROLLOUT_FAILED} when it stopped after something did.
  */
 final class RolloutRun {
     static final int ROLLOUT_FAILED = 3;
+    /** Stopped before anything changed, as a refused lock or an unreachable host. */
+    static final int REFUSED = UserErrorHandler.FAILED;
 
     private final RolloutOptions options;
     private final PrintWriter out;
@@ -53,7 +55,7 @@ final class RolloutRun {
         if (report.failed()) {
             err.println(command + " failed: " + report.why());
             err.flush();
-            return ROLLOUT_FAILED;
+            return report.result() == RolloutReport.Result.REFUSED ? REFUSED : ROLLOUT_FAILED;
         }
         return 0;
     }

@@ -125,6 +125,23 @@ public final class DockerEngine implements AutoCloseable {
                 health, started, labels));
     }
 
+    /** The container's current run: up or not, restart count, start time; empty when it is gone. */
+    public Optional<RunState> runState(String nameOrId) {
+        InspectContainerResponse inspected;
+        try {
+            inspected = client.inspectContainerCmd(nameOrId).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot inspect container " + nameOrId, e);
+        }
+        InspectContainerResponse.ContainerState state = inspected.getState();
+        return Optional.of(new RunState(Boolean.TRUE.equals(state.getRunning()),
+                Boolean.TRUE.equals(state.getRestarting()),
+                inspected.getRestartCount() == null ? 0 : inspected.getRestartCount(),
+                Optional.ofNullable(state.getStartedAt()).filter(s -> !s.startsWith("0001-")).map(Instant::parse)));
+    }
+
     /**
      * The digest the registry holds for {@code image} ({@code repo:tag}), asked through this engine so its own
      * registry settings and credentials apply; empty when the registry has no such tag.
@@ -226,8 +243,15 @@ public final class DockerEngine implements AutoCloseable {
                 .exec().getId());
     }
 
+    /** Starts a container; one that already runs (the engine's 304) is what we wanted anyway. */
     public void start(String container) {
-        call("cannot start " + container, () -> client.startContainerCmd(container).exec());
+        try {
+            client.startContainerCmd(container).exec();
+        } catch (com.github.dockerjava.api.exception.NotModifiedException alreadyRunning) {
+            // a killed run may have left it running
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot start " + container, e);
+        }
     }
 
     public void stop(String container, Duration grace) {
