@@ -16,7 +16,12 @@ final class FleetRules {
             new RunAsRule(),
             new EnvRule(),
             new ImagePinRule(),
-            new PackageRule());
+            new PackageRule(),
+            new GpuRule(),
+            new ResourceLimitRule(),
+            new MountRule(),
+            new SecretRule(),
+            new DependencyRule());
 
     private FleetRules() {
     }

@@ -8,6 +8,9 @@ import dev.slipway.model.ImageReference;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.rollout.engine.LiveContainer;
 import dev.slipway.rollout.health.HealthGate;
+import dev.slipway.rollout.secrets.HostSecretKey;
+import dev.slipway.rollout.secrets.InstanceSecrets;
+import dev.slipway.rollout.secrets.SecretValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +30,16 @@ public final class FleetRollout {
     private final HealthGate gate;
     private final RolloutListener events;
     private final Duration stopGrace;
+    private final SecretValues secrets;
 
     public FleetRollout(List<DockerEngine> engines, HealthGate gate, RolloutListener events, Duration stopGrace) {
+        this(engines, gate, events, stopGrace, SecretValues.NONE);
+    }
+
+    /** With the deploy-time secret values the instances receive (checked complete by the caller beforehand). */
+    public FleetRollout(List<DockerEngine> engines, HealthGate gate, RolloutListener events, Duration stopGrace,
+            SecretValues secrets) {
+        this.secrets = secrets;
         this.engines = new LinkedHashMap<>();
         engines.forEach(e -> this.engines.put(e.machine(), e));
         this.gate = gate;
@@ -38,6 +49,10 @@ public final class FleetRollout {
 
     /** Reads live state and the registry digests; changes nothing. */
     public LivePlan plan(DesiredFleet desired) {
+        return plan(desired, Map.of());
+    }
+
+    private LivePlan plan(DesiredFleet desired, Map<InstanceId, InstanceSecrets> delivered) {
         Map<String, List<LiveContainer>> live = new LinkedHashMap<>();
         Map<String, Optional<String>> digests = new LinkedHashMap<>();
         for (DockerEngine engine : engines.values()) {
@@ -46,7 +61,9 @@ public final class FleetRollout {
         for (DesiredInstance instance : desired.instances()) {
             digests.put(instance.image(), engine(instance.machine()).registryDigest(instance.image()));
         }
-        return LivePlanner.plan(desired, live, digests);
+        Map<InstanceId, String> secretDigests = new LinkedHashMap<>();
+        delivered.forEach((id, secret) -> secret.digest().ifPresent(d -> secretDigests.put(id, d)));
+        return LivePlanner.plan(desired, live, digests, secretDigests);
     }
 
     /** The rollout; {@link DeployLockRefused} when another run holds the lock (nothing was touched then). */
@@ -59,7 +76,8 @@ public final class FleetRollout {
             for (DockerEngine engine : engines.values()) {
                 leftovers.addAll(recovery.resolve(engine, desired));
             }
-            LivePlan plan = plan(desired);
+            Map<InstanceId, InstanceSecrets> delivered = secretsFor(desired);
+            LivePlan plan = plan(desired, delivered);
             Run run = new Run(desired, command, plan, leftovers, started);
             List<String> missing = plan.changes().stream()
                     .filter(c -> c.action() == Action.CREATE || c.action() == Action.UPDATE)
@@ -80,7 +98,7 @@ public final class FleetRollout {
                 List<Cutover> passed = new ArrayList<>();
                 for (InstanceChange change : wave.changes()) {
                     Cutover cutover = new Cutover(engine(change.machine()), change, pulled.get(change.id()), gate,
-                            events, stopGrace);
+                            events, stopGrace, delivered.getOrDefault(change.id(), InstanceSecrets.NONE));
                     if (cutover.run()) {
                         passed.add(cutover);
                         continue;
@@ -124,6 +142,20 @@ public final class FleetRollout {
             }
         }
         return pulled;
+    }
+
+    /** Each instance's secret files, env and keyed digest, under its host's key (made on first use). */
+    private Map<InstanceId, InstanceSecrets> secretsFor(DesiredFleet desired) {
+        Map<InstanceId, InstanceSecrets> delivered = new LinkedHashMap<>();
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (DesiredInstance instance : desired.instances()) {
+            if (instance.runtime().secrets().isEmpty()) {
+                continue;
+            }
+            byte[] key = keys.computeIfAbsent(instance.machine(), m -> HostSecretKey.of(engine(m)));
+            delivered.put(instance.id(), InstanceSecrets.of(instance.runtime(), secrets, key));
+        }
+        return delivered;
     }
 
     private DockerEngine engine(String machine) {

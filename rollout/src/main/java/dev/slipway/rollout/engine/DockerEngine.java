@@ -205,7 +205,11 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** Creates (does not start) a container; its ports are not bound until it starts. */
+    /**
+     * Creates (does not start) a container; its ports are not bound until it starts. Its runtime settings become
+     * HostConfig fields (DeviceRequests, ShmSize, Memory, NanoCpus, Ulimits, Mounts, LogConfig); volume roots and
+     * secret files are written into it before this returns, so the first start finds them.
+     */
     public String create(ContainerSpec spec) {
         com.github.dockerjava.api.model.HealthCheck check = new com.github.dockerjava.api.model.HealthCheck()
                 .withTest(spec.healthCheck().test())
@@ -213,17 +217,53 @@ public final class DockerEngine implements AutoCloseable {
                 .withTimeout(spec.healthCheck().timeoutSeconds() * NANOS_PER_SECOND)
                 .withStartPeriod(spec.healthCheck().startPeriodSeconds() * NANOS_PER_SECOND)
                 .withRetries(spec.healthCheck().retries());
-        HostConfig hostConfig = HostConfig.newHostConfig()
+        HostConfig hostConfig = RuntimeHostConfig.apply(spec, HostConfig.newHostConfig()
                 .withNetworkMode("host")
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-                .withSecurityOpts(List.of("no-new-privileges:true"));
-        return call("cannot create container " + spec.name(), () -> client.createContainerCmd(spec.pinnedImage())
-                .withName(spec.name())
-                .withUser(spec.user())
-                .withLabels(spec.labels())
-                .withHealthcheck(check)
-                .withHostConfig(hostConfig)
-                .exec().getId());
+                .withSecurityOpts(List.of("no-new-privileges:true")));
+        List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        String id = call("cannot create container " + spec.name(), () -> {
+            var create = client.createContainerCmd(spec.pinnedImage())
+                    .withName(spec.name())
+                    .withUser(spec.user())
+                    .withLabels(spec.labels())
+                    .withHealthcheck(check)
+                    .withHostConfig(hostConfig);
+            if (!env.isEmpty()) {
+                create.withEnv(env);
+            }
+            return create.exec().getId();
+        });
+        if (ContainerFiles.needed(spec)) {
+            int[] ids = RuntimeHostConfig.uidGid(spec.user());
+            byte[] tar = ContainerFiles.tar(spec, ids[0], ids[1]);
+            try {
+                // the engine's message names paths only; file contents never reach an error
+                call("cannot write volume roots and secret files into " + spec.name(),
+                        () -> client.copyArchiveToContainerCmd(id).withRemotePath("/")
+                                .withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec());
+            } catch (RuntimeException e) {
+                remove(id);
+                throw e;
+            }
+        }
+        return id;
+    }
+
+    /** The engine's {@code GET /info} document: runtimes, CDI spec directories, what the host can run. */
+    public JsonNode info() {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/info").build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            byte[] body = readAll(response.getBody());
+            if (response.getStatusCode() != 200) {
+                throw new EngineException(machine(), "cannot read engine info",
+                        new IOException("HTTP " + response.getStatusCode()));
+            }
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new EngineException(machine(), "cannot read engine info", e);
+        }
     }
 
     public void start(String container) {
