@@ -42,6 +42,7 @@ public final class DockerEngine implements AutoCloseable {
     private final HostEndpoint host;
     private final DockerHttpClient http;
     private final DockerClient client;
+    private volatile RegistryAuth registryAuth = RegistryAuth.ANONYMOUS;
 
     private DockerEngine(HostEndpoint host, DockerHttpClient http, DockerClient client) {
         this.host = host;
@@ -71,6 +72,11 @@ public final class DockerEngine implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    /** Pulls and digest look-ups from now on send the login {@code auth} has for the image's registry. */
+    public void useRegistryAuth(RegistryAuth auth) {
+        this.registryAuth = auth;
     }
 
     public HostEndpoint host() {
@@ -132,16 +138,27 @@ public final class DockerEngine implements AutoCloseable {
     public Optional<String> registryDigest(String image) {
         String path = "/distribution/" + URLEncoder.encode(image, StandardCharsets.UTF_8).replace("%2F", "/")
                 .replace("%3A", ":") + "/json";
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET).path(path).build();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        ImageReference reference = ImageReference.parse(image);
+        Optional<RegistryAuth.Login> login = registryAuth.loginFor(reference.registry());
+        DockerHttpClient.Request.Builder builder = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(path);
+        login.ifPresent(l -> builder.putHeader("X-Registry-Auth", registryAuthHeader(l, reference.registry())));
+        try (DockerHttpClient.Response response = http.execute(builder.build())) {
             String body = new String(readAll(response.getBody()), StandardCharsets.UTF_8);
             if (response.getStatusCode() == 200) {
                 JsonNode descriptor = JSON.readTree(body).path("Descriptor").path("digest");
                 return descriptor.isTextual() ? Optional.of(descriptor.asText()) : Optional.empty();
             }
-            if (response.getStatusCode() == 401 || response.getStatusCode() == 403 || response.getStatusCode() == 404
-                    || body.contains("manifest unknown") || body.contains("not found")) {
+            if (response.getStatusCode() == 401 || response.getStatusCode() == 403 || body.contains("unauthorized")
+                    || body.contains("authentication required") || body.contains("no basic auth credentials")
+                    || body.contains("denied")) {
+                throw new EngineException(machine(), "cannot look up " + image + ": its registry "
+                        + reference.registry() + " refused " + login.map(l -> "the login of user " + l.username())
+                                .orElse("anonymous access; give credentials (SLIPWAY_REGISTRY_USERNAME/_PASSWORD, "
+                                        + "docker login or a credential helper)"),
+                        new IOException("HTTP " + response.getStatusCode()));
+            }
+            if (response.getStatusCode() == 404 || body.contains("manifest unknown") || body.contains("not found")) {
                 return Optional.empty();
             }
             throw new EngineException(machine(), "cannot look up " + image + " in its registry",
@@ -160,8 +177,11 @@ public final class DockerEngine implements AutoCloseable {
         ImageReference reference = ImageReference.parse(image);
         call("cannot pull " + image, () -> {
             try {
-                return client.pullImageCmd(reference.repository()).withTag(reference.tagOrLatest()).exec(new PullImageResultCallback())
-                        .awaitCompletion(30, TimeUnit.MINUTES);
+                var pull = client.pullImageCmd(reference.repository()).withTag(reference.tagOrLatest());
+                registryAuth.loginFor(reference.registry()).ifPresent(login -> pull.withAuthConfig(
+                        new com.github.dockerjava.api.model.AuthConfig().withUsername(login.username())
+                                .withPassword(login.password()).withRegistryAddress(reference.registry())));
+                return pull.exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -342,6 +362,13 @@ public final class DockerEngine implements AutoCloseable {
             action.run();
             return null;
         });
+    }
+
+    /** The Engine API's registry auth: base64url of {@code {"username","password","serveraddress"}}. */
+    private static String registryAuthHeader(RegistryAuth.Login login, String registry) {
+        var json = JSON.createObjectNode().put("username", login.username()).put("password", login.password())
+                .put("serveraddress", registry);
+        return java.util.Base64.getUrlEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] readAll(InputStream body) throws IOException {
