@@ -197,6 +197,24 @@ class RunningServicesEndToEndTest {
         assertFalse(rotated.all().contains(TOKEN_V2));
     }
 
+    @Test
+    @Order(7)
+    void logsPrintsAServicesOutputThroughItsEngine() {
+        Run logs = cli("logs", "plain@pc2");
+        Run recent = cli("logs", "plain", "--since", "1h");
+        Run wrongMachine = cli("logs", "plain@mainpc");
+        Run badSince = cli("logs", "plain", "--since", "yesterday");
+
+        assertEquals(0, logs.code(), logs.all());
+        assertEquals("plain started on pc2", logs.out().strip());
+        assertEquals(0, recent.code(), recent.all());
+        assertTrue(recent.out().contains("plain started on pc2"), recent.out());
+        assertEquals(1, wrongMachine.code());
+        assertTrue(wrongMachine.err().contains("plain does not run on mainpc; it runs on pc2"), wrongMachine.err());
+        assertEquals(1, badSince.code());
+        assertTrue(badSince.err().contains("--since: 'yesterday' is neither a duration"), badSince.err());
+    }
+
     private static void writeSecrets(String token) throws Exception {
         Files.writeString(secrets, "# deploy-time secrets\nHF_TOKEN=" + token + "\nWORKER_KEY=" + WORKER_KEY + "\n");
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));

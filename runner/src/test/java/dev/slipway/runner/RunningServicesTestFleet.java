@@ -36,7 +36,8 @@ public final class RunningServicesTestFleet implements FleetDefinitionSource {
                                 .logs(DataSize.ofMiB(1), 2),
                         bus,
                         web("worker", busybox, 3).on(PC2).secretAsEnv("WORKER_KEY"),
-                        web("plain", busybox, 4).on(PC2));
+                        web("plain", busybox, 4).on(PC2).command("sh", "-c", "echo plain started on $SLIPWAY_MACHINE"
+                                + " && exec httpd -f -p " + healthPort(4) + " -h /app/www"));
         if (withGpuService) {
             spec = spec.services(web("gpu", busybox, 5).on(MAINPC).gpus());
         }

@@ -286,6 +286,32 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams a container's stdout and stderr (Engine API {@code GET /containers/{id}/logs}), one decoded chunk at a
+     * time, from {@code since} (epoch seconds; 0 for all); with {@code follow} until the container stops or the
+     * thread is interrupted.
+     */
+    public void logs(String container, boolean follow, long since, java.util.function.Consumer<String> lines) {
+        call("cannot read the logs of " + container, () -> {
+            var command = client.logContainerCmd(container).withStdOut(true).withStdErr(true)
+                    .withFollowStream(follow);
+            if (since > 0) {
+                command.withSince((int) since);
+            }
+            try {
+                command.exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                        com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        lines.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     public void start(String container) {
         call("cannot start " + container, () -> client.startContainerCmd(container).exec());
     }
