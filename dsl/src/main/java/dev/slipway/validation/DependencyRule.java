@@ -15,6 +15,9 @@ final class DependencyRule implements Rule {
 
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
+        if (fleet.services().stream().allMatch(s -> s.runtime().dependsOn().isEmpty())) {
+            return;
+        }
         Map<String, List<String>> graph = new LinkedHashMap<>();
         fleet.services().forEach(s -> graph.put(s.name(), s.runtime().dependsOn()));
         for (Service service : fleet.services()) {

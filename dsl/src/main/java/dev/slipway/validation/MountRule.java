@@ -20,6 +20,9 @@ final class MountRule implements Rule {
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
         for (Service service : fleet.services()) {
+            if (service.runtime().equals(dev.slipway.dsl.RuntimeSettings.NONE)) {
+                continue;
+            }
             Set<String> paths = new HashSet<>();
             for (Mount mount : service.runtime().mounts()) {
                 String path = mount.containerPath();

@@ -22,11 +22,24 @@ final class ResourceLimitRule implements Rule {
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
         for (Service service : fleet.services()) {
+            if (service.runtime().equals(RuntimeSettings.NONE)) {
+                continue;
+            }
             check(service.runtime(), (field, message) -> problems.add(Problem.service(service.name(), field, message)));
         }
-        for (Family family : Fleet.familiesParentsFirst(fleet)) {
-            check(family.runtimeDefaults(),
-                    (field, message) -> problems.add(Problem.family(family.name(), field, message)));
+        Set<String> seen = new HashSet<>();
+        List<Family> families = new java.util.ArrayList<>(fleet.families());
+        fleet.services().forEach(s -> families.add(s.family()));
+        for (Family declared : families) {
+            // each family once, parents included, without building a lineage per service
+            for (java.util.Optional<Family> f = java.util.Optional.of(declared); f.isPresent() && seen.add(f.get()
+                    .name()); f = f.get().parent()) {
+                Family family = f.get();
+                if (!family.runtimeDefaults().equals(RuntimeSettings.NONE)) {
+                    check(family.runtimeDefaults(),
+                            (field, message) -> problems.add(Problem.family(family.name(), field, message)));
+                }
+            }
         }
     }
 
@@ -37,7 +50,7 @@ final class ResourceLimitRule implements Rule {
                 limit.bytes() + " bytes is below Docker's minimum; expected at least " + MIN_MEMORY));
         settings.cpus().filter(cpus -> !(cpus > 0) || cpus.isInfinite()).ifPresent(cpus -> report.accept("cpus",
                 cpus + "; expected a number of CPUs above zero, e.g. 2.5"));
-        Set<String> seen = new HashSet<>();
+        Set<String> seen = settings.ulimits().isEmpty() ? Set.of() : new HashSet<>();
         for (Ulimit ulimit : settings.ulimits()) {
             if (!ULIMITS.contains(ulimit.name())) {
                 report.accept("ulimit", "'" + ulimit.name() + "' is not a ulimit; expected one of "

@@ -15,6 +15,9 @@ final class SecretRule implements Rule {
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
         for (Service service : fleet.services()) {
+            if (service.runtime().equals(dev.slipway.dsl.RuntimeSettings.NONE)) {
+                continue;
+            }
             Set<String> seen = new HashSet<>();
             for (SecretUse secret : service.runtime().secrets()) {
                 if (!NAME.matcher(secret.name()).matches()) {

@@ -34,8 +34,7 @@ public record RuntimePlan(Optional<List<String>> gpuDevices, Optional<DataSize> 
 
     /** The service's settings (over its family's defaults) on {@code machine}. */
     public static RuntimePlan of(Service service, MachineProfile machine) {
-        if (service.runtime().equals(RuntimeSettings.NONE) && service.family().lineage().stream()
-                .allMatch(f -> f.runtimeDefaults().equals(RuntimeSettings.NONE))) {
+        if (service.runtime().equals(RuntimeSettings.NONE) && noFamilyDefaults(service)) {
             return DEFAULT; // most services: no allocation per instance
         }
         RuntimeSettings settings = service.effectiveRuntime();
@@ -44,6 +43,15 @@ public record RuntimePlan(Optional<List<String>> gpuDevices, Optional<DataSize> 
         return new RuntimePlan(gpus, settings.shmSize(), settings.memory(), settings.cpus(), settings.ulimits(),
                 settings.mounts(), settings.logs().orElse(LogRotation.DEFAULT), settings.secrets(),
                 settings.dependsOn());
+    }
+
+    private static boolean noFamilyDefaults(Service service) {
+        for (Optional<dev.slipway.dsl.Family> f = Optional.of(service.family()); f.isPresent(); f = f.get().parent()) {
+            if (!f.get().runtimeDefaults().equals(RuntimeSettings.NONE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isDefault() {
