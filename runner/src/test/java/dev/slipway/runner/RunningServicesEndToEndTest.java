@@ -215,6 +215,24 @@ class RunningServicesEndToEndTest {
         assertTrue(badSince.err().contains("--since: 'yesterday' is neither a duration"), badSince.err());
     }
 
+    @Test
+    @Order(8)
+    void aDependencyFailingItsGateStopsItsDependentsCutoverAndRollsBack() throws Exception {
+        Map<String, String> ids = containerIds();
+        Files.writeString(dir.resolve("services/bus/www/health"), "{\"status\":\"degraded\"}");
+        Files.writeString(dir.resolve("services/api/www/version"), "2\n"); // api has a new image too
+        Instant before = Instant.now().minusSeconds(1);
+
+        Run apply = cli("apply", "--tag", "v2", "--secrets", secrets.toString());
+
+        assertEquals(RolloutRun.ROLLOUT_FAILED, apply.code(), apply.all());
+        assertTrue(apply.err().contains("wave 1 failed: bus@mainpc"), apply.err());
+        List<String> started = startedContainers("mainpc", before);
+        assertFalse(started.contains(RunningServicesTestFleet.NAME + ".api"), "api was started: " + started);
+        assertEquals(ids, containerIds(), "every old container is back");
+        assertEquals(TOKEN_V2, exec("mainpc", "api", "cat /run/secrets/HF_TOKEN"));
+    }
+
     private static void writeSecrets(String token) throws Exception {
         Files.writeString(secrets, "# deploy-time secrets\nHF_TOKEN=" + token + "\nWORKER_KEY=" + WORKER_KEY + "\n");
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
