@@ -221,7 +221,7 @@ class RunningServicesEndToEndTest {
         Map<String, String> ids = containerIds();
         Files.writeString(dir.resolve("services/bus/www/health"), "{\"status\":\"degraded\"}");
         Files.writeString(dir.resolve("services/api/www/version"), "2\n"); // api has a new image too
-        Instant before = Instant.now().minusSeconds(1);
+        Instant before = Instant.now();
 
         Run apply = cli("apply", "--tag", "v2", "--secrets", secrets.toString());
 
@@ -252,7 +252,8 @@ class RunningServicesEndToEndTest {
 
     /** Container start events on the machine's engine since {@code since}, in the order the engine saw them. */
     private static List<String> startedContainers(String machine, Instant since) {
-        String events = machines.engine(machine).docker("events", "--since", Long.toString(since.getEpochSecond()),
+        String from = since.getEpochSecond() + "." + String.format("%09d", since.getNano());
+        String events = machines.engine(machine).docker("events", "--since", from,
                 "--until", Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "type=container",
                 "--filter", "event=start", "--format", "{{.Actor.Attributes.name}}").requireSuccess().stdout().strip();
         return List.of(events.split("\n"));
