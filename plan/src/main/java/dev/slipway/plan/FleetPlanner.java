@@ -1,5 +1,6 @@
 package dev.slipway.plan;
 
+import dev.slipway.dsl.Service;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,11 +26,14 @@ public final class FleetPlanner {
                 serviceImages.put(new InstanceId(image.name(), image.machine().orElseThrow()), image);
             }
         }
+        Map<String, Service> services = new HashMap<>();
+        fleet.services().forEach(s -> services.put(s.name(), s));
         List<InstancePlan> instances = new ArrayList<>();
         for (Instance instance : rollout.instances()) {
             ImagePlan image = serviceImages.get(instance.id());
             instances.add(new InstancePlan(instance.id(), image.image(), image.exposedPorts(),
-                    image.healthCheck().orElseThrow()));
+                    image.healthCheck().orElseThrow(), RuntimePlan.of(services.get(instance.service()),
+                            fleet.machine(instance.machine()))));
         }
         return new FleetPlan(fleet.name(), fleet.registry(), build, images, instances, rollout);
     }

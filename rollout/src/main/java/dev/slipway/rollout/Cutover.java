@@ -11,6 +11,7 @@ import dev.slipway.rollout.health.GateVerdict;
 import dev.slipway.rollout.health.HealthAnswer;
 import dev.slipway.rollout.health.HealthGate;
 import dev.slipway.rollout.health.HealthEndpoint;
+import dev.slipway.rollout.secrets.InstanceSecrets;
 import dev.slipway.model.Port;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class Cutover {
     private final HealthGate gate;
     private final RolloutListener events;
     private final Duration stopGrace;
+    private final InstanceSecrets secrets;
     private Optional<LiveContainer> old = Optional.empty();
     private String newContainer;
     private Optional<Duration> downtime = Optional.empty();
@@ -48,6 +50,12 @@ final class Cutover {
 
     Cutover(DockerEngine engine, InstanceChange change, PulledImage image, HealthGate gate, RolloutListener events,
             Duration stopGrace) {
+        this(engine, change, image, gate, events, stopGrace, InstanceSecrets.NONE);
+    }
+
+    Cutover(DockerEngine engine, InstanceChange change, PulledImage image, HealthGate gate, RolloutListener events,
+            Duration stopGrace, InstanceSecrets secrets) {
+        this.secrets = secrets;
         this.engine = engine;
         this.change = change;
         this.desired = change.desired().orElseThrow();
@@ -204,8 +212,9 @@ final class Cutover {
         labels.put(Labels.HEALTH_PORT, desired.healthPort().toString());
         labels.put(Labels.HEALTH_PATH, desired.healthCheck().path());
         labels.put(Labels.SETTINGS, desired.settingsHash());
+        secrets.digest().ifPresent(digest -> labels.put(Labels.SECRETS_DIGEST, digest));
         return new ContainerSpec(desired.containerName(), image.pinned(), image.user(), desired.ports(),
-                desired.healthCheck(), labels);
+                desired.healthCheck(), labels, desired.runtime(), secrets.env(), secrets.files());
     }
 
     private boolean holdsSamePorts(LiveContainer container) {

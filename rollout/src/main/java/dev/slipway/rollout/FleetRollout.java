@@ -8,6 +8,9 @@ import dev.slipway.model.ImageReference;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.rollout.engine.LiveContainer;
 import dev.slipway.rollout.health.HealthGate;
+import dev.slipway.rollout.secrets.HostSecretKey;
+import dev.slipway.rollout.secrets.InstanceSecrets;
+import dev.slipway.rollout.secrets.SecretValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +30,16 @@ public final class FleetRollout {
     private final HealthGate gate;
     private final RolloutListener events;
     private final Duration stopGrace;
+    private final SecretValues secrets;
 
     public FleetRollout(List<DockerEngine> engines, HealthGate gate, RolloutListener events, Duration stopGrace) {
+        this(engines, gate, events, stopGrace, SecretValues.NONE);
+    }
+
+    /** With the deploy-time secret values the instances receive (checked complete by the caller beforehand). */
+    public FleetRollout(List<DockerEngine> engines, HealthGate gate, RolloutListener events, Duration stopGrace,
+            SecretValues secrets) {
+        this.secrets = secrets;
         this.engines = new LinkedHashMap<>();
         engines.forEach(e -> this.engines.put(e.machine(), e));
         this.gate = gate;
@@ -38,15 +49,18 @@ public final class FleetRollout {
 
     /** Reads live state and the registry digests; changes nothing. */
     public LivePlan plan(DesiredFleet desired) {
-        return plan(desired, registryDigests(desired));
+        return plan(desired, registryDigests(desired), Map.of());
     }
 
-    private LivePlan plan(DesiredFleet desired, Map<String, Optional<String>> digests) {
+    private LivePlan plan(DesiredFleet desired, Map<String, Optional<String>> digests,
+            Map<InstanceId, InstanceSecrets> delivered) {
         Map<String, List<LiveContainer>> live = new LinkedHashMap<>();
         for (DockerEngine engine : engines.values()) {
             live.put(engine.machine(), engine.containers(desired.fleet()));
         }
-        return LivePlanner.plan(desired, live, digests);
+        Map<InstanceId, String> secretDigests = new LinkedHashMap<>();
+        delivered.forEach((id, secret) -> secret.digest().ifPresent(d -> secretDigests.put(id, d)));
+        return LivePlanner.plan(desired, live, digests, secretDigests);
     }
 
     private Map<String, Optional<String>> registryDigests(DesiredFleet desired) {
@@ -72,12 +86,13 @@ public final class FleetRollout {
             List<String> leftovers = new ArrayList<>();
             Run run = null;
             try {
+                Map<InstanceId, InstanceSecrets> delivered = secretsFor(desired);
                 LeftoverRecovery recovery = new LeftoverRecovery(gate, events);
                 for (DockerEngine engine : engines.values()) {
                     leftovers.addAll(recovery.resolve(engine, desired));
                 }
-                run = new Run(desired, command, plan(desired, digests), leftovers, started);
-                return carryOut(run);
+                run = new Run(desired, command, plan(desired, digests, delivered), leftovers, started);
+                return carryOut(run, delivered);
             } catch (EngineException e) {
                 // past this point something may have changed: a failed rollout, never "refused"
                 return (run != null ? run : new Run(desired, command,
@@ -87,7 +102,7 @@ public final class FleetRollout {
         }
     }
 
-    private RolloutReport carryOut(Run run) {
+    private RolloutReport carryOut(Run run, Map<InstanceId, InstanceSecrets> delivered) {
         LivePlan plan = run.plan;
         Map<InstanceId, PulledImage> pulled;
         try {
@@ -101,7 +116,7 @@ public final class FleetRollout {
             List<Cutover> passed = new ArrayList<>();
             for (InstanceChange change : wave.changes()) {
                 Cutover cutover = new Cutover(engine(change.machine()), change, pulled.get(change.id()), gate,
-                        events, stopGrace);
+                        events, stopGrace, delivered.getOrDefault(change.id(), InstanceSecrets.NONE));
                 boolean held = cutover.run();
                 run.touched |= cutover.touched();
                 if (held) {
@@ -146,6 +161,20 @@ public final class FleetRollout {
             }
         }
         return pulled;
+    }
+
+    /** Each instance's secret files, env and keyed digest, under its host's key (made on first use). */
+    private Map<InstanceId, InstanceSecrets> secretsFor(DesiredFleet desired) {
+        Map<InstanceId, InstanceSecrets> delivered = new LinkedHashMap<>();
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (DesiredInstance instance : desired.instances()) {
+            if (instance.runtime().secrets().isEmpty()) {
+                continue;
+            }
+            byte[] key = keys.computeIfAbsent(instance.machine(), m -> HostSecretKey.of(engine(m)));
+            delivered.put(instance.id(), InstanceSecrets.of(instance.runtime(), secrets, key));
+        }
+        return delivered;
     }
 
     private DockerEngine engine(String machine) {

@@ -60,6 +60,7 @@ final class ApplyCommand implements Callable<Integer> {
         hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
         DesiredFleet desired = DesiredFleet.of(planned.plan());
+        var secrets = hosts.configured() ? rollout.secrets(planned.plan()) : null;
         ImageBuild images = new ImageBuild(stdout, stderr);
         if (!hosts.configured()) {
             if (!skipBuild) {
@@ -73,6 +74,7 @@ final class ApplyCommand implements Callable<Integer> {
             return 0;
         }
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
+            RolloutRun.checkHosts(desired, connected);
             if (!skipBuild) {
                 try {
                     images.run(planned, build.target(Optional.of(planned.plan().registry())), build,
@@ -81,7 +83,7 @@ final class ApplyCommand implements Callable<Integer> {
                     throw e.followedBy("apply: the build failed; nothing was rolled out.");
                 }
             }
-            return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected);
+            return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected, secrets);
         }
     }
 }

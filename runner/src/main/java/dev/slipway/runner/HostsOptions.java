@@ -82,7 +82,10 @@ public final class HostsOptions {
         Set<String> all = fleet.machines().stream().map(MachineProfile::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         try {
-            return ConnectedHosts.connect(endpoints(), desired.machines(), all);
+            ConnectedHosts connected = ConnectedHosts.connect(endpoints(), desired.machines(), all);
+            HostRegistryAuth auth = HostRegistryAuth.fromEnvironment();
+            connected.engines().forEach(engine -> engine.useRegistryAuth(auth));
+            return connected;
         } catch (ConnectedHosts.HostProblems e) {
             List<String> lines = new ArrayList<>(e.problems());
             lines.add("nothing was changed.");

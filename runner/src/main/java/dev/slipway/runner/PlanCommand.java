@@ -2,7 +2,11 @@ package dev.slipway.runner;
 
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.LayerPlan;
+import dev.slipway.plan.RuntimePlan;
+import java.util.HashMap;
+import java.util.Map;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.FleetRollout;
 import dev.slipway.rollout.LivePlan;
@@ -80,6 +84,8 @@ final class PlanCommand implements Callable<Integer> {
     private static void printText(FleetPlan plan, PrintWriter out) {
         out.printf("Fleet %s, tag %s (revision %s)%n%n", plan.fleet(), plan.tag(), plan.build().revision());
         out.printf("Images (%d):%n", plan.images().size());
+        Map<InstanceId, RuntimePlan> runtimes = new HashMap<>();
+        plan.instances().forEach(i -> runtimes.put(i.id(), i.runtime()));
         for (ImagePlan image : plan.images()) {
             out.printf("  %s%n", image.image());
             out.printf("      base: %s%n", image.base());
@@ -90,6 +96,9 @@ final class PlanCommand implements Callable<Integer> {
                 out.printf("      user %s, entrypoint %s, cmd %s%n", image.user(), image.entrypoint(), image.cmd());
                 out.printf("      ports %s, health check on %s (GET %s)%n", image.exposedPorts(),
                         image.healthCheck().orElseThrow().port(), image.healthCheck().orElseThrow().path());
+                RuntimePlan runtime = runtimes.getOrDefault(new InstanceId(image.name(), image.machine().orElseThrow()),
+                        RuntimePlan.DEFAULT);
+                out.printf("      runs with: %s%n", String.join("; ", runtime.describe()));
             }
             if (!image.env().isEmpty()) {
                 out.printf("      env: %s%n", image.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

@@ -4,6 +4,10 @@ import dev.slipway.rollout.AuditLog;
 import dev.slipway.rollout.DeployLockRefused;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.FleetRollout;
+import dev.slipway.rollout.GpuHostCheck;
+import dev.slipway.rollout.secrets.SecretValues;
+import java.util.ArrayList;
+import java.util.List;
 import dev.slipway.rollout.LockHolder;
 import dev.slipway.rollout.RolloutReport;
 import dev.slipway.rollout.engine.ConnectedHosts;
@@ -32,10 +36,30 @@ final class RolloutRun {
         this.err = err;
     }
 
+    /** Refuses (nothing changed yet) a host that is to run a GPU service but cannot hand out GPUs. */
+    static void checkHosts(DesiredFleet desired, ConnectedHosts hosts) {
+        List<String> problems;
+        try {
+            problems = GpuHostCheck.problems(desired, hosts.engines());
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            List<String> lines = new ArrayList<>(problems);
+            lines.add("hosts cannot run their GPU services; nothing was changed.");
+            throw new UserError(lines);
+        }
+    }
+
     int run(String command, DesiredFleet desired, ConnectedHosts hosts) {
+        return run(command, desired, hosts, options.secrets(desired.plan()));
+    }
+
+    int run(String command, DesiredFleet desired, ConnectedHosts hosts, SecretValues secrets) {
+        checkHosts(desired, hosts);
         LockHolder me = LockHolder.thisProcess();
         FleetRollout rollout = new FleetRollout(hosts.engines(), HttpHealthGate.standard(), new RolloutPrinter(out),
-                options.stopGrace());
+                options.stopGrace(), secrets);
         RolloutReport report;
         try {
             report = rollout.apply(desired, command, me, options.breakLock);

@@ -29,6 +29,8 @@ public final class Labels {
     public static final String HEALTH_PATH = PREFIX + "health-path";
     /** A hash of every container setting Slipway chooses besides the image, so a changed setting is an update. */
     public static final String SETTINGS = PREFIX + "settings";
+    /** The keyed digest (never the values) of the secrets the instance received, so a rotation is an update. */
+    public static final String SECRETS_DIGEST = PREFIX + "secrets-digest";
 
     public static final String LOCK_HOLDER = PREFIX + "lock.holder";
     public static final String LOCK_PID = PREFIX + "lock.pid";
