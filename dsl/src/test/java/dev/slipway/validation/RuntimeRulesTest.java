@@ -94,6 +94,19 @@ class RuntimeRulesTest {
     }
 
     @Test
+    void aCudaServiceWithoutAGpuRequestIsANoteNotARefusal() {
+        Family cudaOnly = family("cuda-only").parent(ROOT).cuda("8.9");
+        Fleet fleet = Fleet.compile(fleetOf(service("bare").family(cudaOnly).ports(5000, 6000).on(GPU_BOX),
+                service("ok").family(TORCH).ports(5001, 6001).on(GPU_BOX),
+                service("odd").family(ROOT).ports(5002, 6002).on(GPU_BOX).gpus())).orThrow();
+
+        assertEquals(List.of("service 'bare' gpus: family cuda-only needs CUDA but the service asks for no GPU, so its "
+                        + "container gets none; add .gpus() to the service or its family",
+                "service 'odd' gpus: asks for GPUs but family root declares no CUDA architectures (.cuda(...))"),
+                FleetNotes.of(fleet));
+    }
+
+    @Test
     void aFamilyDefaultOutOfRangeIsTheFamilysProblem() {
         Family tiny = family("tiny").parent(ROOT).shmSize(new DataSize(0));
 

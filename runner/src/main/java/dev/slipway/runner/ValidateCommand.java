@@ -1,6 +1,7 @@
 package dev.slipway.runner;
 
 import dev.slipway.validation.Fleet;
+import dev.slipway.validation.FleetNotes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +23,7 @@ final class ValidateCommand implements Callable<Integer> {
         Fleet fleet = options.load().compile();
         spec.commandLine().getOut().println("fleet " + fleet.name() + " is valid: " + fleet.services().size()
                 + " services, " + fleet.families().size() + " families, " + fleet.machines().size() + " machines");
+        FleetNotes.of(fleet).forEach(note -> spec.commandLine().getOut().println("note: " + note));
         return 0;
     }
 }

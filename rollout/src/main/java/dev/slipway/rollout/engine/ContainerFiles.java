@@ -15,10 +15,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * The tar Slipway writes into a created container (Engine API {@code PUT /containers/{id}/archive} at {@code /})
  * before it starts: each named volume's root given to the image user, so a fresh volume (root-owned when the image
- * has no such directory) is writable by uid 10001, and the secret files, owned by that user and readable by it only.
+ * has no such directory) is writable by uid 10001, with appuser's home directories above it; and the secret files,
+ * owned by that user and readable by it only.
  */
 final class ContainerFiles {
     static final int APP_UID = 10001;
+    static final String APP_HOME = "/home/appuser";
 
     private ContainerFiles() {
     }
@@ -32,10 +34,26 @@ final class ContainerFiles {
         Date now = new Date();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            List<String> volumeDirectories = new ArrayList<>();
             for (Mount mount : spec.runtime().mounts()) {
                 if (mount instanceof Mount.Volume volume) {
-                    directory(tar, volume.containerPath(), 0755, uid, gid, now);
+                    // the home directories above a volume too, so ~/.cache/huggingface leaves ~/.cache appuser's
+                    String path = volume.containerPath();
+                    if (uid == APP_UID && path.startsWith(APP_HOME + "/")) {
+                        for (int slash = APP_HOME.length(); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                            String above = path.substring(0, slash);
+                            if (!volumeDirectories.contains(above)) {
+                                volumeDirectories.add(above);
+                            }
+                        }
+                    }
+                    if (!volumeDirectories.contains(path)) {
+                        volumeDirectories.add(path);
+                    }
                 }
+            }
+            for (String directory : volumeDirectories) {
+                directory(tar, directory, 0755, uid, gid, now);
             }
             Map<String, byte[]> files = new TreeMap<>(spec.files());
             List<String> directories = new ArrayList<>();

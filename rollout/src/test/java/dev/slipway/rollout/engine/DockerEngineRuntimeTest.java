@@ -97,14 +97,17 @@ class DockerEngineRuntimeTest {
         assertEquals("json-file max-file=2 max-size=1048576", inspect("full", "{{.HostConfig.LogConfig.Type}} "
                 + "max-file={{index .HostConfig.LogConfig.Config \"max-file\"}} "
                 + "max-size={{index .HostConfig.LogConfig.Config \"max-size\"}}"));
-        assertEquals("volume rt-hf-cache /home/appuser/.cache/huggingface true;bind " + weights
-                + " /models false;", inspect("full", "{{range .Mounts}}{{.Type}} {{if eq .Type \"volume\"}}{{.Name}}"
-                + "{{else}}{{.Source}}{{end}} {{.Destination}} {{.RW}};{{end}}"));
+        assertEquals(java.util.Set.of("volume rt-hf-cache /home/appuser/.cache/huggingface true",
+                "bind " + weights + " /models false"), java.util.Set.of(inspect("full", "{{range .Mounts}}{{.Type}} "
+                + "{{if eq .Type \"volume\"}}{{.Name}}{{else}}{{.Source}}{{end}} {{.Destination}} {{.RW}};{{end}}")
+                .split(";")));
         assertEquals("4096", proc(id, "ulimit -n"));
         assertTrue(proc(id, "df -k /dev/shm").contains("524288"), proc(id, "df -k /dev/shm"));
         assertEquals(SECRET, proc(id, "cat /run/secrets/HF_TOKEN"));
         assertEquals("-r-------- 10001", proc(id, "ls -ln /run/secrets/HF_TOKEN | awk '{print $1, $3}'"));
         assertEquals("written", proc(id, "echo x > /home/appuser/.cache/huggingface/f && echo written"));
+        assertEquals("written", proc(id, "echo x > /home/appuser/.cache/torch-hub && echo written"),
+                "the home directory above a volume is appuser's too");
         assertEquals("weights", proc(id, "cat /models/model.bin"));
         assertFalse(proc(id, "echo x > /models/other 2>&1 && echo written").contains("written"));
         String inspected = dockerd.docker("inspect", "rt-full").requireSuccess().stdout();
