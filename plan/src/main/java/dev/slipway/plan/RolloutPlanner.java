@@ -3,6 +3,7 @@ package dev.slipway.plan;
 import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Rollout;
 import dev.slipway.dsl.Service;
+import dev.slipway.model.ImageReference;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,15 @@ public final class RolloutPlanner {
     }
 
     public static RolloutPlan plan(Fleet fleet, BuildIdentity build, int batchSize) {
+        return plan(fleet, batchSize, (service, machine) -> ImageNames.service(fleet, service, machine, build.tag()));
+    }
+
+    /** The image each instance runs, as the image planner named it. */
+    interface InstanceImages {
+        ImageReference of(Service service, MachineProfile machine);
+    }
+
+    static RolloutPlan plan(Fleet fleet, int batchSize, InstanceImages images) {
         if (batchSize < 1) {
             // the CLI refuses this at its edge (--batch-size); reaching here is a programming error
             throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
@@ -41,8 +51,7 @@ public final class RolloutPlanner {
         for (MachineProfile machine : fleet.machines()) {
             List<Instance> instances = machine.name().equals(rollout.canaryMachine()) ? canary : rest;
             for (Service service : servicesByMachine.getOrDefault(machine.name(), List.of())) {
-                instances.add(new Instance(service.name(), machine.name(),
-                        ImageNames.service(fleet, service, machine, build.tag())));
+                instances.add(new Instance(service.name(), machine.name(), images.of(service, machine)));
             }
         }
         Map<String, List<String>> dependencies = new HashMap<>();
