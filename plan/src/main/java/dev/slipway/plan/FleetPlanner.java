@@ -1,5 +1,6 @@
 package dev.slipway.plan;
 
+import dev.slipway.dsl.Service;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ public final class FleetPlanner {
         List<ImagePlan> images = ImagePlanner.plan(fleet, build);
         RolloutPlan rollout = RolloutPlanner.plan(fleet, build, batchSize);
         Map<InstanceId, ImagePlan> serviceImages = new HashMap<>();
+        Map<String, Service> services = new HashMap<>();
+        fleet.services().forEach(s -> services.put(s.name(), s));
         for (ImagePlan image : images) {
             if (image.kind() == ImagePlan.Kind.SERVICE) {
                 serviceImages.put(new InstanceId(image.name(), image.machine().orElseThrow()), image);
@@ -29,7 +32,7 @@ public final class FleetPlanner {
         for (Instance instance : rollout.instances()) {
             ImagePlan image = serviceImages.get(instance.id());
             instances.add(new InstancePlan(instance.id(), image.image(), image.exposedPorts(),
-                    image.healthCheck().orElseThrow()));
+                    image.healthCheck().orElseThrow(), services.get(instance.service()).gpuMemory()));
         }
         return new FleetPlan(fleet.name(), fleet.registry(), build, images, instances, rollout);
     }
