@@ -537,6 +537,7 @@ public final class HtmlPage {
             table.ports th { text-align: left; color: var(--muted); font-weight: normal; border-bottom: 1px solid var(--line); }
             table.ports td { border-bottom: 1px solid #eef1f5; padding: 2px 6px 2px 0; }
             table.ports td.service { font-weight: 600; }
+            table.ports td:nth-child(n+3) { white-space: nowrap; }
             .port { font: 12px "DejaVu Sans Mono", monospace; padding: 0 4px; border-radius: 3px; }
             .service-port { background: #e3ecfb; } .health-port { background: #e2f3e6; }
             .gpu-budget { margin: 4px 0 10px; } .gpu-figures { margin: 0 0 2px; }
