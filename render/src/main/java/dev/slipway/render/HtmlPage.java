@@ -560,7 +560,7 @@ public final class HtmlPage {
             (function () {
               var input = document.getElementById('filter');
               var matches = document.getElementById('matches');
-              input.addEventListener('input', function () {
+              function apply() {
                 var q = input.value.trim().toLowerCase();
                 var shown = {};
                 document.querySelectorAll('[data-service]').forEach(function (el) {
@@ -569,8 +569,13 @@ public final class HtmlPage {
                   if (el.tagName.toLowerCase() !== 'rect') { el.hidden = !hit; }
                   if (hit) { shown[name] = true; }
                 });
-                matches.textContent = q === '' ? '' : Object.keys(shown).length + ' services match';
-              });
+                var n = Object.keys(shown).length;
+                matches.textContent = q === '' ? '' : n + (n === 1 ? ' service matches' : ' services match');
+              }
+              input.addEventListener('input', apply);
+              // page.html#filter=audio opens the page filtered, so a filtered view can be shared as a link
+              var hash = decodeURIComponent(location.hash);
+              if (hash.indexOf('#filter=') === 0) { input.value = hash.substring(8); apply(); }
             })();
             """;
 }

@@ -58,6 +58,24 @@ class PageInBrowserTest {
         assertTrue(countPixels(shot, 0xd32f2f) > 1000, "the over-budget bar is drawn red (#d32f2f)");
     }
 
+    @Test
+    void aFilterInTheLinkHidesEveryOtherService() throws IOException {
+        Optional<HeadlessChromium> chromium = HeadlessChromium.find();
+        Assumptions.assumeTrue(chromium.isPresent(), "Debian's chromium is not installed (scripts/setup.sh "
+                + "installs it); the page was not looked at in a browser");
+        FleetPlan plan = SeedFleetPlans.seed();
+        Files.createDirectories(PICTURES);
+        Path page = Files.writeString(PICTURES.resolve("seed-fleet.html"),
+                HtmlPage.render(SeedFleetPlans.picture(plan, Optional.empty())));
+        Document dom = Jsoup.parse(chromium.get().dumpDom(page, "filter=audio"));
+        assertEquals("1 service matches", dom.getElementById("matches").text());
+        for (Element element : dom.select("[data-service]:not(rect)")) {
+            boolean audio = element.attr("data-service").equals("real_time_audio_pipeline");
+            assertEquals(!audio, element.hasAttr("hidden"), element.outerHtml());
+        }
+        assertEquals(2, dom.select("table.ports tr[data-service]:not([hidden])").size());
+    }
+
     private static int countPixels(BufferedImage image, int rgb) {
         int count = 0;
         for (int y = 0; y < image.getHeight(); y++) {

@@ -28,12 +28,17 @@ public final class HeadlessChromium {
 
     /** The page's DOM as the browser serialises it once loaded. */
     public String dumpDom(Path page) {
-        return run(page, List.of("--dump-dom")).stdout();
+        return dumpDom(page, "");
+    }
+
+    /** The same, for the page opened at {@code #fragment}. */
+    public String dumpDom(Path page, String fragment) {
+        return run(page, fragment, List.of("--dump-dom")).stdout();
     }
 
     /** A PNG of the page's top {@code width} x {@code height} pixels. */
     public Path screenshot(Path page, Path png, int width, int height) {
-        run(page, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
+        run(page, "", List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
                 "--hide-scrollbars"));
         if (!Files.isRegularFile(png)) {
             throw new IllegalStateException("chromium wrote no screenshot to " + png);
@@ -41,7 +46,7 @@ public final class HeadlessChromium {
         return png;
     }
 
-    private CommandResult run(Path page, List<String> action) {
+    private CommandResult run(Path page, String fragment, List<String> action) {
         ScratchDirectory profile = ScratchDirectory.createTemporary("chromium-profile-");
         try {
             List<String> argv = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox",
@@ -49,7 +54,7 @@ public final class HeadlessChromium {
                     "--disable-component-update", "--disable-sync", "--disable-extensions",
                     "--user-data-dir=" + profile.path()));
             argv.addAll(action);
-            argv.add(page.toAbsolutePath().toUri().toString());
+            argv.add(page.toAbsolutePath().toUri() + (fragment.isEmpty() ? "" : "#" + fragment));
             return CommandLine.of(argv).run(TIMEOUT).requireSuccess();
         } finally {
             ScratchDirectory.deleteTree(profile.path());
