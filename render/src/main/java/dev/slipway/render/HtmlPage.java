@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * by the live plan. The same picture gives the same bytes: everything is drawn in plan order, nothing is dated.
  */
 public final class HtmlPage {
-    private static final int NODE_WIDTH = 220;
+    private static final int NODE_WIDTH = 240;
     private static final int NODE_HEIGHT = 62;
     private static final int NODE_GAP = 18;
     private static final int LEVEL_GAP = 36;
@@ -191,12 +191,22 @@ public final class HtmlPage {
                     .append("\" y=\"").append(node.y).append("\" width=\"").append(NODE_WIDTH).append("\" height=\"")
                     .append(NODE_HEIGHT).append("\" rx=\"6\"/>");
             text(node, 19, "name", shorten(family.name(), 28));
-            text(node, 36, "detail", plural(family.services().size(), "service") + contentsLine(family.name()));
+            int below = servicesBelow(node) - family.services().size();
+            text(node, 36, "detail", plural(family.services().size(), "service") + (below > 0 ? " (+" + below
+                    + " below)" : "") + contentsLine(family.name()));
             Optional<String> size = addedSize(family);
             text(node, 52, "detail", size.orElse(picture.build().isPresent() ? "not in the build output" : ""));
             html.append("</g></a>\n");
         }
         node.children.forEach(this::nodes);
+    }
+
+    private static int servicesBelow(TreeNode node) {
+        int count = node.family == null ? 0 : node.family.services().size();
+        for (TreeNode child : node.children) {
+            count += servicesBelow(child);
+        }
+        return count;
     }
 
     private void text(TreeNode node, int dy, String cssClass, String text) {
@@ -366,6 +376,11 @@ public final class HtmlPage {
                     .append("\" height=\"22\"><title>").append(esc(instance.service())).append(": ")
                     .append(esc(instance.gpuMemory().get().toString())).append("</title></rect>");
             offset += size;
+        }
+        if (promised > card) {
+            int cardX = scaled(card, scale);
+            html.append("<line class=\"card-end\" x1=\"").append(cardX).append("\" y1=\"4\" x2=\"").append(cardX)
+                    .append("\" y2=\"34\"><title>the card: ").append(esc(gpu.card().toString())).append("</title></line>");
         }
         int budgetX = scaled(gpu.budget().bytes(), scale);
         html.append("<line class=\"budget\" x1=\"").append(budgetX).append("\" y1=\"2\" x2=\"").append(budgetX)
@@ -543,6 +558,7 @@ public final class HtmlPage {
             .gpu-budget { margin: 4px 0 10px; } .gpu-figures { margin: 0 0 2px; }
             .gpu-bar rect.card { fill: #eef1f5; stroke: var(--muted); }
             .gpu-bar rect.reserved.r0 { fill: #5b8fe0; } .gpu-bar rect.reserved.r1 { fill: #8fb3ee; }
+            .gpu-bar line.card-end { stroke: #000; stroke-width: 3; }
             .gpu-bar line.budget { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 4 3; }
             .gpu-budget.near rect.reserved { fill: #e0a030; }
             .gpu-budget.over rect.reserved { fill: var(--over); } .over-budget { color: var(--over); }

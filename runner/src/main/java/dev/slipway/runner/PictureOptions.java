@@ -62,6 +62,10 @@ final class PictureOptions {
     private static void writeFile(String option, Path file, String text, PrintWriter out) {
         Path target = file.toAbsolutePath().normalize();
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        if (!Files.isDirectory(target.getParent())) {
+            throw new UserError(option + ": cannot write " + target + ": directory " + target.getParent()
+                    + " does not exist");
+        }
         try {
             Files.writeString(partial, text, StandardCharsets.UTF_8);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

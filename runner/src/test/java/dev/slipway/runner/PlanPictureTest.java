@@ -138,6 +138,19 @@ class PlanPictureTest {
         assertTrue(Files.notExists(page));
     }
 
+    @Test
+    void aPageIntoAMissingDirectoryOrABuildOutputWithoutAPictureIsRefused(@TempDir Path dir) {
+        CliTest.Run missing = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
+                dir.resolve("no/such/page.html").toString());
+        assertEquals(1, missing.exitCode());
+        assertEquals("--html: cannot write " + dir.resolve("no/such/page.html") + ": directory "
+                + dir.resolve("no/such") + " does not exist\n", missing.err());
+        CliTest.Run alone = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--build-output",
+                dir.toString());
+        assertEquals(1, alone.exitCode());
+        assertEquals("--build-output: only used with --html or --dot\n", alone.err());
+    }
+
     /** A scratch family with one file and one service: builds without any base image or network. */
     private static Path writeTinyFleet(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("app/www"));
