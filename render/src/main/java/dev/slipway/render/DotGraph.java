@@ -42,7 +42,7 @@ public final class DotGraph {
                         .orElse(contents.debianRequested() + " Debian packages asked"));
             }
             if (contents.wheelLock()) {
-                label.append("\n").append(contents.wheels().map(n -> n + " wheels").orElse("wheels not locked yet"));
+                label.append("\n").append(contents.wheels().map(n -> n + " wheels").orElse("wheel lock not made yet"));
             }
             dot.append("    ").append(quote("family:" + family.name())).append(" [label=")
                     .append(quote(label.toString())).append(", fillcolor=\"#e7edf6\"];\n");

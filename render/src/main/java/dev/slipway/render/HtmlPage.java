@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class HtmlPage {
     private static final int NODE_WIDTH = 240;
-    private static final int NODE_HEIGHT = 62;
+    private static final int NODE_HEIGHT = 74;
     private static final int NODE_GAP = 18;
     private static final int LEVEL_GAP = 36;
     private static final int BAR_WIDTH = 560;
@@ -193,9 +193,11 @@ public final class HtmlPage {
             text(node, 19, "name", shorten(family.name(), 28));
             int below = servicesBelow(node) - family.services().size();
             text(node, 36, "detail", plural(family.services().size(), "service") + (below > 0 ? " (+" + below
-                    + " below)" : "") + contentsLine(family.name()));
+                    + " below)" : ""));
+            String contents = contentsLine(family.name());
+            text(node, 51, "detail", contents.isEmpty() ? "installs nothing itself" : contents.substring(3));
             Optional<String> size = addedSize(family);
-            text(node, 52, "detail", size.orElse(picture.build().isPresent() ? "not in the build output" : ""));
+            text(node, 66, "detail", size.orElse(picture.build().isPresent() ? "not in the build output" : ""));
             html.append("</g></a>\n");
         }
         node.children.forEach(this::nodes);
@@ -222,7 +224,7 @@ public final class HtmlPage {
                     .orElse(plural(contents.debianRequested(), "package") + " asked"));
         }
         if (contents.wheelLock()) {
-            line.append(" · ").append(contents.wheels().map(n -> plural(n, "wheel")).orElse("wheels not locked yet"));
+            line.append(" · ").append(contents.wheels().map(n -> plural(n, "wheel")).orElse("wheel lock not made yet"));
         }
         return line.toString();
     }
