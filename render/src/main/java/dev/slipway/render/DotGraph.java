@@ -28,7 +28,7 @@ public final class DotGraph {
                 .append(quote("fleet " + picture.plan().fleet() + ", tag " + picture.plan().tag()))
                 .append(", labelloc=t];\n")
                 .append("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", ")
-                .append("fontsize=11];\n  edge [color=\"#5b6574\"];\n");
+                .append("fontsize=11];\n  edge [color=\"#5b6574\", fontname=\"Helvetica\", fontsize=10];\n");
         dot.append("  subgraph cluster_families {\n    label=\"family tree\";\n");
         for (String base : picture.rootBases()) {
             dot.append("    ").append(quote("base:" + base)).append(" [label=").append(quote(base))
