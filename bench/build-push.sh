@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Slipway build+push against docker build+push (BuildKit) against the floor (tar | gzip -6 | sha256sum of the unique
-# layer bytes), for the same fleet content pushed to the same kind of local registry, in one run on this machine.
+# layer bytes; and the all-core floor, the same through pigz on every core), for the same fleet content pushed to the
+# same kind of local registry, in one run on this machine.
 # Scenarios: cold (empty caches, empty registry), no-op rebuild, one file changed in one service.
 # Fleets: the example fleets (examples/busybox-fleet; examples/python-fleet, Slipway and floor only, when its Debian
-# repository is there), generated seed-shaped fleets of 65 and 200 services.
+# repository is there), a big family of about 1.2 GB of this machine's libraries and jars as Debian packages
+# (bench/make-big-fleet.sh; docker copies the same files unpacked), generated seed-shaped fleets of 65 and 200 services.
 # Prints a markdown table of medians; raw numbers go to bench/target/build-push/.
 #
-# Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,65,200] [--no-build] [--keep]
+# Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,big,65,200] [--no-build] [--keep]
 #                            [--jvm "OPTIONS"] [--no-docker]
 #   --quick      smallest fleet, one run (what .ci/run calls; asserts nothing about timings)
-#   --runs N     runs per fleet (default 5); --big-runs N: runs for fleets over 100 services (default 5 too,
-#                about 20 minutes in all on 2 cores; fewer for a quicker look, the table shows the count)
+#   --runs N     runs per fleet (default 5); --big-runs N: runs for the big family and fleets over 100 services
+#                (default 5 too; the big family takes about 6 minutes a run on 2 cores; the table shows the count)
 #   --no-build   use runner/target/runner.jar and bench/target/classes as they are (default: mvn package them)
 #   --keep       keep the work directory (fleets, Dockerfiles, logs) instead of deleting it
 #   --jvm OPTS   JVM options for the Slipway runner, e.g. "-XX:TieredStopAtLevel=1" (default: none, as a user runs it)
@@ -24,7 +26,7 @@ ROOT="$(pwd)"
 
 runs=5
 big_runs=5
-sizes="example,python,65,200"
+sizes="example,python,big,65,200"
 build=1
 keep=0
 no_docker=0
@@ -243,7 +245,8 @@ failures="$work/failures.txt"
 : > "$results"
 : > "$failures"
 # results.tsv columns: fleet tool scenario run seconds runner_rss_kb runner_build_s new_layer_blobs new_layer_bytes
-# new_other_blobs blob_uploads blob_mounts registry_cpu_s ("-" where it does not apply, FAIL for a failed scenario)
+# new_other_blobs blob_uploads blob_mounts registry_cpu_s cpu_s (user + system CPU of the runner, or of a cold floor)
+# ("-" where it does not apply, FAIL for a failed scenario)
 record() {
   local IFS=$'\t'; echo "$*" >> "$results"
 }
@@ -254,7 +257,7 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
   fleet_dir="$work/fleets/$label"
   mkdir -p "$work/fleets"
   # the busybox base (example and generated fleets) is made from Debian packages; a fresh clone has none yet
-  if [ "$label" != python ] && [ ! -f "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" ]; then
+  if [ "$label" != python ] && [ "$label" != big ] && [ ! -f "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" ]; then
     bash "$ROOT/examples/busybox-fleet/make-base.sh" > /dev/null
   fi
   case "$label" in
@@ -264,6 +267,9 @@ prepare_fleet() { # label -> sets fleet_dir fleet_java; writes $work/fleets/labe
     python)
       cp -r "$ROOT/examples/python-fleet" "$fleet_dir"
       fleet_java="$fleet_dir/ExampleFleet.java" ;;
+    big)
+      bash "$ROOT/bench/make-big-fleet.sh" "$fleet_dir" "$RUNNER_JAR" >&2
+      fleet_java="$fleet_dir/BigFleet.java" ;;
     *)
       bench_java dev.slipway.bench.GeneratedFleet "$fleet_dir" "$label" \
         "$ROOT/examples/busybox-fleet/base/busybox-tini.tar" > /dev/null
@@ -287,7 +293,7 @@ restore_change_file() { cp "$work/fleets/$1.change.orig" "$change_file"; }
 slipway_build() { # label scenario run
   local label="$1" scenario="$2" run="$3" out="$work/logs/slipway.$1.$2.$3.log" t0 t1 rss="" inbuild
   local timed=()
-  [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%M' -o "$work/rss.txt")
+  [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%M %U %S' -o "$work/rss.txt")
   mark_registry
   t0=$(now)
   if ! "${timed[@]}" java "${jvm_options[@]}" -jar "$RUNNER_JAR" build --registry "127.0.0.1:$reg_port/bench" --insecure \
@@ -300,10 +306,14 @@ slipway_build() { # label scenario run
     return 1
   fi
   t1=$(now)
-  [ "$measure_rss" = 1 ] && rss="$(tail -1 "$work/rss.txt")"
+  local cpu=""
+  if [ "$measure_rss" = 1 ]; then
+    read -r rss user system < <(tail -1 "$work/rss.txt")
+    cpu="$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')"
+  fi
   inbuild="$(sed -nE 's/^[0-9]+ images in ([0-9.]+) s.*/\1/p' "$out" | tail -1)"
   record "$label" slipway "$scenario" "$run" "$(elapsed "$t0" "$t1")" "${rss:--}" "${inbuild:--}" \
-    $(pushed_since_mark)
+    $(pushed_since_mark) "${cpu:--}"
 }
 
 slipway_series() { # label run
@@ -356,9 +366,27 @@ docker_build_push() { # label: load the base tarballs if not there, then build+p
   done
 }
 
+# CPU seconds (user + system) used so far by dockerd and every process under it (containerd, shims), reaped ones
+# included; beside the docker clients' own CPU, what a docker build + push costs.
+dockerd_cpu() {
+  local pids=("$dockerd_pid") next=("$dockerd_pid") p children all=()
+  while [ ${#next[@]} -gt 0 ]; do
+    children=()
+    for p in "${next[@]}"; do children+=($(pgrep -P "$p" || true)); done
+    pids+=("${children[@]}"); next=("${children[@]}")
+  done
+  for p in "${pids[@]}"; do [ -r "/proc/$p/stat" ] && all+=("/proc/$p/stat"); done
+  cat "${all[@]}" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%.2f", t / hz }'
+}
+children_cpu() { # sets children_cpu_s: user + system CPU of this shell's reaped children (`times`, in this shell)
+  times > "$work/times.txt"
+  children_cpu_s="$(tail -1 "$work/times.txt" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } } END { printf "%.2f", t }')"
+}
+
 docker_scenario() { # label scenario run
-  local t0 t1
+  local t0 t1 d0 c0
   mark_registry
+  d0="$(dockerd_cpu)"; children_cpu; c0="$children_cpu_s"
   t0=$(now)
   if ! docker_build_push "$1"; then
     record "$1" docker "$2" "$3" FAIL - - - - - - - -
@@ -367,7 +395,10 @@ docker_scenario() { # label scenario run
     return 1
   fi
   t1=$(now)
-  record "$1" docker "$2" "$3" "$(elapsed "$t0" "$t1")" - - $(pushed_since_mark)
+  local cpu
+  children_cpu
+  cpu="$(awk -v d0="$d0" -v d1="$(dockerd_cpu)" -v c0="$c0" -v c1="$children_cpu_s" 'BEGIN { printf "%.1f", d1 - d0 + c1 - c0 }')"
+  record "$1" docker "$2" "$3" "$(elapsed "$t0" "$t1")" - - $(pushed_since_mark) "$cpu"
 }
 
 docker_series() { # label run
@@ -381,23 +412,33 @@ docker_series() { # label run
 
 # ------------------------------------------------------------------------------------------------- floor
 # Each unique layer once: tar (sorted), gzip -6 (Jib's and docker's default level), sha256; layers in parallel on
-# every core. A base tarball is already a tar: it is gzipped and hashed as it is.
+# every core (the one-core floor: one layer is one gzip). The all-core floor takes the layers one after the other,
+# each through pigz -6 on every core. A base tarball is already a tar: it is gzipped and hashed as it is.
 cat > "$work/floor-one.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
+gz=(${FLOOR_GZIP:-gzip -6})
 case "$1" in
-  tarball) gzip -6 -c < "$2" | sha256sum > /dev/null ;;
-  debs) while read -r deb; do dpkg-deb --fsys-tarfile "$deb"; done < "$2" | gzip -6 | sha256sum > /dev/null ;;
-  *) tar -C "$(dirname "$2")" --sort=name -cf - "$(basename "$2")" | gzip -6 | sha256sum > /dev/null ;;
+  tarball) "${gz[@]}" -c < "$2" | sha256sum > /dev/null ;;
+  debs) while read -r deb; do dpkg-deb --fsys-tarfile "$deb"; done < "$2" | "${gz[@]}" | sha256sum > /dev/null ;;
+  *) tar -C "$(dirname "$2")" --sort=name -cf - "$(basename "$2")" | "${gz[@]}" | sha256sum > /dev/null ;;
 esac
 EOF
 chmod +x "$work/floor-one.sh"
 
-floor_scenario() { # label scenario run
-  local label="$1" scenario="$2" layers="$work/fleets/$1.docker/layers.tsv" t0 t1 changed
+floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pigz, one layer at a time)
+  local label="$1" scenario="$2" layers="$work/fleets/$1.docker/layers.tsv" t0 t1 changed tool=floor parallel="$cores"
+  if [ "${4:-}" = all ]; then
+    tool=floorall; parallel=1; export FLOOR_GZIP="pigz -6 -p $cores"
+  else
+    unset FLOOR_GZIP
+  fi
   t0=$(now)
   case "$scenario" in
-    cold) tr '\t' '\n' < "$layers" | xargs -n 2 -P "$cores" "$work/floor-one.sh" ;;
+    cold)
+      local timed=()
+      [ "$measure_rss" = 1 ] && timed=("$TIME_BIN" -f '%U %S' -o "$work/floor-cpu.txt")
+      tr '\t' '\n' < "$layers" | "${timed[@]}" xargs -n 2 -P "$parallel" "$work/floor-one.sh" ;;
     noop) cut -f2 "$layers" | xargs find > /dev/null ;;    # the least a no-op needs: look at every input once
     change)
       cut -f2 "$layers" | xargs find > /dev/null
@@ -405,15 +446,23 @@ floor_scenario() { # label scenario run
       "$work/floor-one.sh" tree "$changed" ;;
   esac
   t1=$(now)
-  record "$label" floor "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - -
+  local cpu=-
+  if [ "$scenario" = cold ] && [ "$measure_rss" = 1 ]; then
+    cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$work/floor-cpu.txt")"
+  fi
+  record "$label" "$tool" "$scenario" "$3" "$(elapsed "$t0" "$t1")" - - - - - - - - "$cpu"
 }
 
 floor_series() { # label run
-  floor_scenario "$1" cold "$2"
-  floor_scenario "$1" noop "$2"
-  edit_change_file
-  floor_scenario "$1" change "$2"
-  restore_change_file "$1"
+  local all
+  for all in one all; do
+    [ "$all" = one ] || command -v pigz > /dev/null || continue
+    floor_scenario "$1" cold "$2" "$all"
+    floor_scenario "$1" noop "$2" "$all"
+    edit_change_file
+    floor_scenario "$1" change "$2" "$all"
+    restore_change_file "$1"
+  done
 }
 
 # --------------------------------------------------------------------------------------------------- run
@@ -430,8 +479,8 @@ IFS=',' read -r -a wanted <<< "$sizes"
 notes="$work/notes.txt"
 : > "$notes"
 for label in "${wanted[@]}"; do
-  [[ "$label" = example || "$label" = python || "$label" =~ ^[1-9][0-9]*$ ]] || {
-    echo "build-push.sh: --sizes takes example, python or numbers" >&2; exit 2; }
+  [[ "$label" = example || "$label" = python || "$label" = big || "$label" =~ ^[1-9][0-9]*$ ]] || {
+    echo "build-push.sh: --sizes takes example, python, big or numbers" >&2; exit 2; }
   if [ "$label" = python ] && [ ! -f "$ROOT/examples/python-fleet/.debian-repo/Packages" ]; then
     echo "python-fleet left out: its Debian repository is missing; make it with examples/python-fleet/make-debian-repo.sh" \
       | tee -a "$notes" >&2
@@ -441,7 +490,9 @@ for label in "${wanted[@]}"; do
   prepare_fleet "$label"
   fleet_images[$label]=$image_count
   n=$runs
-  if [[ "$label" =~ ^[0-9]+$ ]] && [ "$label" -gt 100 ] && [ "$big_runs" -lt "$runs" ]; then n=$big_runs; fi
+  if { [ "$label" = big ] || { [[ "$label" =~ ^[0-9]+$ ]] && [ "$label" -gt 100 ]; }; } && [ "$big_runs" -lt "$runs" ]; then
+    n=$big_runs
+  fi
   with_docker=1
   if [ "$no_docker" = 1 ]; then
     with_docker=0
@@ -476,8 +527,8 @@ cp "$results" "$report_dir/results-$stamp.tsv"
   echo "Machine: $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
     "$(java -version 2>&1 | head -1)${jvm_options[*]:+ (runner JVM options: ${jvm_options[*]})}; docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
   echo
-  echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | Slipway/docker | Slipway/floor | Slipway pushed | docker pushed | runner peak RSS |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | all-core floor s | Slipway/docker | Slipway/floor | Slipway/all-core floor | Slipway pushed | docker pushed | runner peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for label in "${labels[@]}"; do
     for scenario in cold noop change; do
       awk -F'\t' -v l="$label" -v s="$scenario" -v imgs="${fleet_images[$label]}" -v runs="${fleet_runs[$label]}" '
@@ -490,7 +541,7 @@ cp "$results" "$report_dir/results-$stamp.tsv"
         $1 == l && $3 == s && $5 == "FAIL" { failed[$2]++ }
         $1 == l && $3 == s && $5 != "FAIL" {
           add($2 ".t", $5)
-          if ($2 != "floor") { add($2 ".layers", $8); add($2 ".mib", $9 / 1048576); add($2 ".up", $11); add($2 ".mnt", $12); add($2 ".reg", $13) }
+          if ($2 != "floor" && $2 != "floorall") { add($2 ".layers", $8); add($2 ".mib", $9 / 1048576); add($2 ".up", $11); add($2 ".mnt", $12); add($2 ".reg", $13) }
           if ($2 == "slipway" && $6 != "-") add("rss", $6 / 1024)
         }
         function pushed(tool) {
@@ -501,15 +552,17 @@ cp "$results" "$report_dir/results-$stamp.tsv"
         }
         END {
           sw = median("slipway.t"); fl = median("floor.t")
-          name = (l == "example") ? "busybox-fleet" : (l == "python") ? "python-fleet" : l " services"
+          if ("floorall.t" in vals) { fa = median("floorall.t"); fas = sprintf("%.3f", fa); fratio = sprintf("%.2f", sw / fa) }
+          else { fas = "n/a"; fratio = "n/a" }
+          name = (l == "example") ? "busybox-fleet" : (l == "python") ? "python-fleet" : (l == "big") ? "big family" : l " services"
           rss = ("rss" in vals) ? sprintf("%.0f MiB", median("rss")) : "n/a"
           # runs that count: a failed scenario also ends its series, so later scenarios of that run are missing
           ns = split(vals["slipway.t"], tmp, " "); nd = split(vals["docker.t"], tmp, " ")
           if (nd == 0) { dks = "n/a"; ratio = "n/a"; dpushed = "n/a" }
           else { dk = median("docker.t"); dks = sprintf("%.2f", dk); ratio = sprintf("%.2f", sw / dk); dpushed = pushed("docker") }
           if (ns != runs || (nd != runs && nd != 0)) runs = runs " (counted: Slipway " ns ", docker " nd ")"
-          printf "| %s (%d) | %s | %s | %.2f | %s | %.3f | %s | %.1f | %s | %s | %s |\n", name, imgs, s, runs,
-                 sw, dks, fl, ratio, (fl > 0) ? sw / fl : 0, pushed("slipway"), dpushed, rss
+          printf "| %s (%d) | %s | %s | %.2f | %s | %.3f | %s | %s | %.1f | %s | %s | %s | %s |\n", name, imgs, s, runs,
+                 sw, dks, fl, fas, ratio, (fl > 0) ? sw / fl : 0, fratio, pushed("slipway"), dpushed, rss
         }' "$results"
     done
   done
@@ -527,6 +580,23 @@ cp "$results" "$report_dir/results-$stamp.tsv"
                                          return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
         END { mw = med(w, n); mb = med(b, n); printf "| %s | %s | %.2f | %.2f | %.2f |\n", l, s, mw, mb, mw - mb }' "$results"
     done
+  done
+  echo
+  echo "CPU, cold (user + system seconds, medians): what a build costs whatever else the machine runs. The registry's"
+  echo "CPU is in the first table."
+  echo
+  echo "| fleet | Slipway runner CPU s | docker CPU s (dockerd, containerd, clients) | one-core floor CPU s | all-core floor CPU s | Slipway CPU / floor CPU |"
+  echo "|---|---|---|---|---|---|"
+  for label in "${labels[@]}"; do
+    awk -F'\t' -v l="$label" '
+      $1 == l && $3 == "cold" && $5 != "FAIL" && NF >= 14 && $14 != "-" { n[$2]++; v[$2, n[$2]] = $14 }
+      function med(tool,    k, i, j, t, a) { k = n[tool]; if (k == 0) return -1
+        for (i = 1; i <= k; i++) a[i] = v[tool, i]
+        for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+      function show(x) { return x < 0 ? "n/a" : sprintf("%.1f", x) }
+      END { s = med("slipway"); d = med("docker"); f = med("floor"); a = med("floorall")
+            printf "| %s | %s | %s | %s | %s | %s |\n", l, show(s), show(d), show(f), show(a), (s >= 0 && f > 0) ? sprintf("%.2f", s / f) : "n/a" }' "$results"
   done
   if [ -s "$notes" ]; then
     echo

@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  *       {@code file PATH} or {@code debs LIST} (a file naming a Debian layer's .deb files; paths absolute);
  *   <li>{@code change.txt}: the file the one-file-change scenario edits (a source file of the first service's app).
  * </ul>
- * When a plan holds a layer with no offline Dockerfile equivalent here (Debian packages, wheels), it names them in
- * {@code docker-unsupported.txt} and the script measures Slipway and the floor only.
+ * When a plan holds a layer with no offline Dockerfile equivalent here (wheels; Debian packages, unless the fleet holds
+ * them unpacked in {@value #UNPACKED_DEBIAN_DIR}/FAMILY/), it names them in {@code docker-unsupported.txt} and the
+ * script measures Slipway and the floor only.
  */
 public final class DockerfilesFromPlan {
     /** Exactly as the machine-profile layer renders it, so both tools ship the same bytes. */
@@ -47,6 +48,8 @@ public final class DockerfilesFromPlan {
             .writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PROFILE_DIR = ".bench-docker/profiles";
+    /** Where a fleet may hold a family's Debian packages unpacked, for docker to COPY: DIR/FAMILY/. */
+    static final String UNPACKED_DEBIAN_DIR = ".bench-docker/debian";
 
     private DockerfilesFromPlan() {
     }
@@ -129,7 +132,15 @@ public final class DockerfilesFromPlan {
                         Files.createDirectories(list.getParent());
                         Files.write(list, debFiles(lock, fleetDir));
                         layers.add("debs\t" + list);
-                        unsupported.add(name + ": a 'debian' layer (" + source + ")");
+                        Path unpacked = fleetDir.resolve(UNPACKED_DEBIAN_DIR).resolve(image.get("name").asText());
+                        if (Files.isDirectory(unpacked)) {
+                            // the packages' files, unpacked beside the fleet (bench/make-big-fleet.sh): docker
+                            // copies the same files as one layer
+                            dockerfile.append("COPY ").append(quoteJson(List.of(
+                                    fleetDir.relativize(unpacked) + "/", "/"))).append('\n');
+                        } else {
+                            unsupported.add(name + ": a 'debian' layer (" + source + ")");
+                        }
                     }
                     default -> unsupported.add(name + ": a '" + kind + "' layer (" + source + ")");
                 }

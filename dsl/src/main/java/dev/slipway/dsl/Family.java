@@ -1,5 +1,9 @@
 package dev.slipway.dsl;
 
+import dev.slipway.model.DataSize;
+import dev.slipway.model.GpuRequest;
+import dev.slipway.model.LogRotation;
+import dev.slipway.model.Ulimit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +27,8 @@ public record Family(
         Set<String> declaredCudaArchs,
         Optional<HealthProbe> declaredProbe,
         Optional<DebianPackages> debian,
-        Optional<String> wheelLock) {
+        Optional<String> wheelLock,
+        RuntimeSettings runtimeDefaults) {
 
     public Family {
         files = List.copyOf(files);
@@ -41,12 +46,12 @@ public record Family(
 
         public Family parent(Family parent) {
             return new Family(name, Optional.of(parent), Optional.empty(), List.of(), Map.of(), Set.of(),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), RuntimeSettings.NONE);
         }
 
         public Family from(Base base) {
             return new Family(name, Optional.empty(), Optional.of(base), List.of(), Map.of(), Set.of(),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), RuntimeSettings.NONE);
         }
     }
 
@@ -54,19 +59,21 @@ public record Family(
     public Family files(String source, String destination) {
         List<FileCopy> more = new ArrayList<>(files);
         more.add(new FileCopy(source, destination));
-        return new Family(name, parent, base, more, env, declaredCudaArchs, declaredProbe, debian, wheelLock);
+        return new Family(name, parent, base, more, env, declaredCudaArchs, declaredProbe, debian, wheelLock,
+                runtimeDefaults);
     }
 
     public Family env(String key, String value) {
         Map<String, String> more = new TreeMap<>(env);
         more.put(key, value);
-        return new Family(name, parent, base, files, more, declaredCudaArchs, declaredProbe, debian, wheelLock);
+        return new Family(name, parent, base, files, more, declaredCudaArchs, declaredProbe, debian, wheelLock,
+                runtimeDefaults);
     }
 
     /** The CUDA architectures (e.g. "8.6", "8.9") this family's binaries support; declaring any makes it a GPU family. */
     public Family cuda(String... archs) {
         return new Family(name, parent, base, files, env, new TreeSet<>(List.of(archs)), declaredProbe, debian,
-                wheelLock);
+                wheelLock, runtimeDefaults);
     }
 
     /**
@@ -76,7 +83,7 @@ public record Family(
      */
     public Family debian(DebianSuite suite, String... packages) {
         return new Family(name, parent, base, files, env, declaredCudaArchs, declaredProbe,
-                Optional.of(new DebianPackages(suite, List.of(packages))), wheelLock);
+                Optional.of(new DebianPackages(suite, List.of(packages))), wheelLock, runtimeDefaults);
     }
 
     /**
@@ -85,12 +92,53 @@ public record Family(
      */
     public Family wheels(String requirementsLock) {
         return new Family(name, parent, base, files, env, declaredCudaArchs, declaredProbe, debian,
-                Optional.of(requirementsLock));
+                Optional.of(requirementsLock), runtimeDefaults);
     }
 
     /** The command the image's health check runs; inherited, {@link HealthProbe#PYTHON3} by default. */
     public Family healthProbe(HealthProbe probe) {
-        return new Family(name, parent, base, files, env, declaredCudaArchs, Optional.of(probe), debian, wheelLock);
+        return new Family(name, parent, base, files, env, declaredCudaArchs, Optional.of(probe), debian,
+                wheelLock, runtimeDefaults);
+    }
+
+    /** Services of this family (and its children) use all GPUs of their machine unless they say otherwise. */
+    public Family gpus() {
+        return withRuntime(runtimeDefaults.withGpus(GpuRequest.ALL));
+    }
+
+    /** The /dev/shm size the family's services get unless they set their own (torch and vLLM need more than 64 MiB). */
+    public Family shmSize(DataSize size) {
+        return withRuntime(runtimeDefaults.withShmSize(size));
+    }
+
+    public Family memory(DataSize limit) {
+        return withRuntime(runtimeDefaults.withMemory(limit));
+    }
+
+    public Family cpus(double limit) {
+        return withRuntime(runtimeDefaults.withCpus(limit));
+    }
+
+    public Family ulimit(String name, long soft, long hard) {
+        return withRuntime(runtimeDefaults.withUlimit(new Ulimit(name, soft, hard)));
+    }
+
+    public Family logs(DataSize maxSize, int maxFiles) {
+        return withRuntime(runtimeDefaults.withLogs(new LogRotation(maxSize, maxFiles)));
+    }
+
+    /** Runtime defaults from the whole lineage, children overriding parents. */
+    public RuntimeSettings inheritedRuntime() {
+        RuntimeSettings merged = RuntimeSettings.NONE;
+        for (Family f : lineage()) {
+            merged = f.runtimeDefaults().over(merged);
+        }
+        return merged;
+    }
+
+    private Family withRuntime(RuntimeSettings settings) {
+        return new Family(name, parent, base, files, env, declaredCudaArchs, declaredProbe, debian, wheelLock,
+                settings);
     }
 
     public HealthProbe probe() {

@@ -68,6 +68,12 @@ public record MachineProfile(
         return cudaArch.isPresent();
     }
 
+    /** The GPU device ids of {@code GPU_VISIBLE_DEVICES} ("0,1" is two); empty when the profile lists none. */
+    public java.util.List<String> gpuDeviceIds() {
+        return java.util.Arrays.stream(gpuVisibleDevices.split(",")).map(String::strip).filter(id -> !id.isEmpty())
+                .toList();
+    }
+
     /** GPU memory the services placed here may reserve together: the GPU's memory times the eviction threshold. */
     public DataSize gpuBudget() {
         return gpuMemory.percent(modelEvictThresholdPct);

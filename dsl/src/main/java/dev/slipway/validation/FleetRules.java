@@ -17,7 +17,12 @@ final class FleetRules {
             new EnvRule(),
             new ImagePinRule(),
             new PackageRule(),
-            new ReinstallRule());
+            new ReinstallRule(),
+            new GpuRule(),
+            new ResourceLimitRule(),
+            new MountRule(),
+            new SecretRule(),
+            new DependencyRule());
 
     private FleetRules() {
     }

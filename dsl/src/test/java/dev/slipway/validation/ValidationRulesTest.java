@@ -18,6 +18,7 @@ import dev.slipway.dsl.Service;
 import dev.slipway.model.DataSize;
 import dev.slipway.model.User;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -258,6 +259,51 @@ class ValidationRulesTest {
         @Test
         void modelSettingsThatMerelyContainTokenAreAllowed() {
             assertEquals(List.of(), problems(fleetOf(web("a", 5000, 6000).env("MAX_NEW_TOKENS", "512"))));
+        }
+
+        /** A fake token of the issuer's shape, generated so no credential-shaped literal sits in the source. */
+        private static String fake(String prefix, int length, String alphabet) {
+            java.util.Random random = new java.util.Random(prefix.hashCode() + length);
+            StringBuilder token = new StringBuilder(prefix);
+            for (int i = 0; i < length; i++) {
+                token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return token.toString();
+        }
+
+        private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        private static final String BASE62 = LETTERS + "0123456789";
+
+        @Test
+        void huggingFaceOpenAiAndRandomKeysUnderNeutralNamesAreRefused() {
+            Map<String, String> secrets = new java.util.LinkedHashMap<>();
+            secrets.put("HUB_AUTH", fake("hf_", 34, LETTERS));
+            secrets.put("LLM_CREDENTIAL", fake("sk-", 48, BASE62));
+            secrets.put("OPENAI_PROJECT", fake("sk-proj-", 64, BASE62 + "_-"));
+            secrets.put("UPSTREAM", "Bearer " + fake("", 40, BASE62));
+            secrets.put("WEBHOOK", fake("", 44, BASE62 + "+/") + "=");
+            for (Map.Entry<String, String> secret : secrets.entrySet()) {
+                List<String> problems = problems(fleetOf(web("a", 5000, 6000).env(secret.getKey(), secret.getValue())));
+                assertEquals(List.of("service 'a' env: the value of " + secret.getKey() + " looks like a credential; "
+                        + "it is refused (not shown). Credentials come from the deploy environment, never from the "
+                        + "definition"), problems, secret.getKey());
+            }
+        }
+
+        @Test
+        void ordinaryValuesAreNotMistakenForSecrets() {
+            List<String> ordinary = List.of("meta-llama/Meta-Llama-3.1-8B-Instruct", "mistralai/Mistral-7B-Instruct-v0.3",
+                    "TheBloke/Llama-2-13B-chat-GPTQ-4bit-128g-actorder_True", "/models/Qwen2.5-Coder-32B-Instruct-AWQ",
+                    "http://model-ops-coordinator:7211/v1/chat/completions", "275b047f7247860080169dcb136d60d064e7546d",
+                    "sha256:3f1c0e2a9b7d51be0f9d2c338d21aa04c6e1199f89db2a71b0cebf8b2615a03a", "123e4567-e89b-12d3-a456-426614174000",
+                    "sk-learn", "risk-assessment-pipeline-for-speech-models", "hf_transfer", "hf_hub_enable_hf_transfer_for_large_models",
+                    "AffectiveProcessingCenterConfigurationV2", "en_US.UTF-8", "INFO", "512", "cuda:0,cuda:1",
+                    "--max-model-len=8192 --gpu-memory-utilization=0.90 --tensor-parallel-size=2",
+                    "sentence-transformers/all-MiniLM-L6-v2", "nvidia/Llama-3.1-Nemotron-70B-Instruct-HF",
+                    "AffectiveProcessingCenterConfigurationManagerServiceV2", "postgresql://db:5432/fleet");
+            for (String value : ordinary) {
+                assertEquals(List.of(), problems(fleetOf(web("a", 5000, 6000).env("SETTING", value))), value);
+            }
         }
 
         @Test

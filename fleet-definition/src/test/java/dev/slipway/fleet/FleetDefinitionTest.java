@@ -43,6 +43,22 @@ class FleetDefinitionTest {
     }
 
     @Test
+    void gpuServicesGetTheirGpuSharedMemoryCachesAndSecretsAndStartAfterTheErrorBus() {
+        Fleet fleet = Fleet.compile(definition.define()).orThrow();
+        var coordinator = fleet.service("model_ops_coordinator").orElseThrow().effectiveRuntime();
+        var audio = fleet.service("real_time_audio_pipeline").orElseThrow().effectiveRuntime();
+        var bus = fleet.service("central_error_bus").orElseThrow().effectiveRuntime();
+
+        assertEquals(dev.slipway.model.GpuRequest.ALL, coordinator.gpus().orElseThrow());
+        assertEquals(dev.slipway.model.DataSize.ofGiB(8), coordinator.shmSize().orElseThrow());
+        assertEquals(dev.slipway.model.DataSize.ofGiB(2), audio.shmSize().orElseThrow());
+        assertEquals(java.util.List.of(new dev.slipway.model.SecretUse("HF_TOKEN",
+                dev.slipway.model.SecretUse.Delivery.FILE)), coordinator.secrets());
+        assertEquals(java.util.List.of("central_error_bus"), audio.dependsOn());
+        assertEquals(true, bus.gpus().isEmpty() && bus.shmSize().isEmpty());
+    }
+
+    @Test
     void theDriftedPortsOfThePastWouldBeRefused() {
         // SPEC: real_time_audio_pipeline once exposed 6552/6553/5802/8080; a clash with a neighbour must not pass.
         var drifted = definition.define().services(dev.slipway.dsl.Slipway.service("drifted")

@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  * Docker config ({@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}, including its
  * {@code credHelpers}/{@code credsStore}), then well-known {@code docker-credential-*} helpers. Never from the
  * fleet definition; {@link #toString()} and {@link #redact(String)} keep the secret out of every message.
+ *
+ * <p>Docker config files and credential helpers are read through jib-core's {@code CredentialRetrieverFactory},
+ * outside its {@code api} package: jib-core offers no public way to reach them.
  */
 public final class RegistryCredentials {
     public static final String USERNAME_VARIABLE = "SLIPWAY_REGISTRY_USERNAME";

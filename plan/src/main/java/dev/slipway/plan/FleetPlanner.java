@@ -21,18 +21,19 @@ public final class FleetPlanner {
         List<ImagePlan> images = ImagePlanner.plan(fleet, build);
         RolloutPlan rollout = RolloutPlanner.plan(fleet, build, batchSize);
         Map<InstanceId, ImagePlan> serviceImages = new HashMap<>();
-        Map<String, Service> services = new HashMap<>();
-        fleet.services().forEach(s -> services.put(s.name(), s));
         for (ImagePlan image : images) {
             if (image.kind() == ImagePlan.Kind.SERVICE) {
                 serviceImages.put(new InstanceId(image.name(), image.machine().orElseThrow()), image);
             }
         }
+        Map<String, Service> services = new HashMap<>();
+        fleet.services().forEach(s -> services.put(s.name(), s));
         List<InstancePlan> instances = new ArrayList<>();
         for (Instance instance : rollout.instances()) {
             ImagePlan image = serviceImages.get(instance.id());
             instances.add(new InstancePlan(instance.id(), image.image(), image.exposedPorts(),
-                    image.healthCheck().orElseThrow(), services.get(instance.service()).gpuMemory()));
+                    image.healthCheck().orElseThrow(), RuntimePlan.of(services.get(instance.service()),
+                            fleet.machine(instance.machine())), services.get(instance.service()).gpuMemory()));
         }
         return new FleetPlan(fleet.name(), fleet.registry(), build, images, instances, rollout);
     }

@@ -31,6 +31,13 @@ public final class ImageNames {
         return fleetTag + "-" + machine.name();
     }
 
+    /** The fleet tag a service image for {@code machine} was built under: the inverse of {@link #serviceTag}. */
+    public static java.util.Optional<String> fleetTag(ImageReference serviceImage, String machine) {
+        String suffix = "-" + machine;
+        return serviceImage.tag().filter(t -> t.endsWith(suffix) && t.length() > suffix.length())
+                .map(t -> t.substring(0, t.length() - suffix.length()));
+    }
+
     public static ImageReference service(Fleet fleet, Service service, MachineProfile machine, String tag) {
         return ImageReference.tagged(serviceRepository(fleet, service), serviceTag(tag, machine));
     }

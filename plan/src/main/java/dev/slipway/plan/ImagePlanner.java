@@ -23,6 +23,11 @@ public final class ImagePlanner {
     public static final String MACHINE_PROFILE_PATH = LayerPlan.MachineProfile.PATH;
     public static final String APP_DIRECTORY = LayerPlan.Application.PATH;
     public static final String LABEL_PREFIX = "dev.slipway.";
+    /** Labels every Slipway image carries, and the rollout puts on the containers it creates. */
+    public static final String FLEET_LABEL = LABEL_PREFIX + "fleet";
+    public static final String SERVICE_LABEL = LABEL_PREFIX + "service";
+    public static final String MACHINE_LABEL = LABEL_PREFIX + "machine";
+    public static final String FAMILY_LABEL = LABEL_PREFIX + "family";
     /** SPEC: every image carries the git revision it was built from. */
     public static final String REVISION_LABEL = "org.opencontainers.image.revision";
     /** SPEC: a service image names the port its health check probes. */
@@ -58,8 +63,8 @@ public final class ImagePlanner {
         }
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put(REVISION_LABEL, build.revision());
-        labels.put(LABEL_PREFIX + "fleet", fleet.name());
-        labels.put(LABEL_PREFIX + "family", family.name());
+        labels.put(FLEET_LABEL, fleet.name());
+        labels.put(FAMILY_LABEL, family.name());
         return new ImagePlan(ImagePlan.Kind.FAMILY, family.name(), Optional.empty(),
                 ImageNames.family(fleet, family, build.tag()), base,
                 family.parent().isPresent() ? Optional.empty() : family.base(), layers, packages, "", List.of(),
@@ -83,10 +88,10 @@ public final class ImagePlanner {
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put(REVISION_LABEL, build.revision());
         labels.put(HEALTH_PORT_LABEL, healthPort);
-        labels.put(LABEL_PREFIX + "fleet", fleet.name());
-        labels.put(LABEL_PREFIX + "service", service.name());
-        labels.put(LABEL_PREFIX + "family", service.family().name());
-        labels.put(LABEL_PREFIX + "machine", machine.profile().name());
+        labels.put(FLEET_LABEL, fleet.name());
+        labels.put(SERVICE_LABEL, service.name());
+        labels.put(FAMILY_LABEL, service.family().name());
+        labels.put(MACHINE_LABEL, machine.profile().name());
 
         return new ImagePlan(ImagePlan.Kind.SERVICE, service.name(), machine.name(),
                 ImageNames.service(fleet, service, machine.profile(), build.tag()), family.image().text(),

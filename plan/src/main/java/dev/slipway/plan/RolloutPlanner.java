@@ -11,7 +11,10 @@ import java.util.Map;
 
 /**
  * Orders a fleet's instances: every instance on the canary machine is the canary wave; the others follow in
- * batches of the configured size, machines in declared order, services in declared order.
+ * batches of the configured size, machines in declared order, services in declared order, except that a service
+ * comes after the services it depends on (inside the canary wave, and across the batches), so it is started only once
+ * they passed their health gate in the same rollout. Canary first wins: a canary instance does not wait for a
+ * dependency that runs only on other machines (their running instances serve it).
  */
 public final class RolloutPlanner {
     private RolloutPlanner() {
@@ -41,6 +44,13 @@ public final class RolloutPlanner {
                 instances.add(new Instance(service.name(), machine.name(),
                         ImageNames.service(fleet, service, machine, build.tag())));
             }
+        }
+        Map<String, List<String>> dependencies = new HashMap<>();
+        fleet.services().stream().filter(s -> !s.runtime().dependsOn().isEmpty())
+                .forEach(s -> dependencies.put(s.name(), s.runtime().dependsOn()));
+        if (!dependencies.isEmpty()) {
+            canary = StartOrder.sort(canary, dependencies);
+            rest = StartOrder.sort(rest, dependencies);
         }
         List<Wave> waves = new ArrayList<>();
         if (!canary.isEmpty()) {

@@ -311,7 +311,7 @@ public final class HtmlPage {
         boolean live = picture.live().isPresent();
         boolean built = picture.build().isPresent();
         html.append("<table class=\"ports\">\n<thead><tr><th>service</th><th>family</th><th>service port</th>")
-                .append("<th>health port</th><th>GPU memory</th>");
+                .append("<th>health port</th><th>GPU</th><th>volumes</th>");
         if (built) {
             html.append("<th>image size</th>");
         }
@@ -332,10 +332,16 @@ public final class HtmlPage {
                 }
             }
             html.append("</td><td><span class=\"port health-port\">").append(health.number())
-                    .append("</span> <small>GET ").append(esc(instance.healthCheck().path())).append("</small></td><td>")
-                    .append(esc(instance.gpuMemory().map(Object::toString).orElse("—"))).append("</td>");
+                    .append("</span> <small>GET ").append(esc(instance.healthCheck().path())).append("</small></td>")
+                    .append("<td class=\"gpu\">").append(esc(gpuText(instance))).append("</td><td class=\"volumes\">");
+            if (instance.runtime().mounts().isEmpty()) {
+                html.append("—");
+            }
+            instance.runtime().mounts().forEach(m -> html.append("<span class=\"mount\">").append(esc(m.toString()))
+                    .append("</span>"));
+            html.append("</td>");
             if (built) {
-                html.append("<td>").append(esc(picture.build().get().sizeOf(instance.image().text())
+                html.append("<td class=\"image-size\">").append(esc(picture.build().get().sizeOf(instance.image().text())
                         .map(HtmlPage::bytes).orElse("not built"))).append("</td>");
             }
             if (live) {
@@ -347,6 +353,15 @@ public final class HtmlPage {
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n</div>\n");
+    }
+
+    /** The GPUs the container gets (runtime settings) and the memory its service reserves, e.g. "all · 8 GiB". */
+    private static String gpuText(InstancePlan instance) {
+        List<String> parts = new ArrayList<>();
+        instance.runtime().gpuDevices().ifPresent(ids -> parts.add(ids.isEmpty() ? "all" : "device "
+                + String.join(",", ids)));
+        instance.gpuMemory().ifPresent(memory -> parts.add(memory + " reserved"));
+        return parts.isEmpty() ? "—" : String.join(" · ", parts);
     }
 
     /** The card's memory as a bar: each reservation a segment, the budget a dashed line; red when over it. */
@@ -549,12 +564,13 @@ public final class HtmlPage {
             .chip.action-unchanged { background: #eef0f3; border-color: var(--unchanged); color: var(--muted); }
             .chip.action-remove { background: #fbe2e2; border-color: var(--remove); text-decoration: line-through; }
             .none { color: var(--muted); font-style: italic; }
-            .machines { display: grid; grid-template-columns: repeat(auto-fit, minmax(600px, 1fr)); gap: 14px; }
+            .machines { display: grid; grid-template-columns: repeat(auto-fit, minmax(960px, 1fr)); gap: 14px; }
             table.ports { border-collapse: collapse; width: 100%; font-size: 13px; }
             table.ports th { text-align: left; color: var(--muted); font-weight: normal; border-bottom: 1px solid var(--line); }
             table.ports td { border-bottom: 1px solid #eef1f5; padding: 2px 6px 2px 0; }
             table.ports td.service { font-weight: 600; }
-            table.ports td:nth-child(n+3) { white-space: nowrap; }
+            table.ports td:nth-child(3), table.ports td:nth-child(4), table.ports td.gpu { white-space: nowrap; }
+            .mount { display: block; font-size: 12px; }
             .port { font: 12px "DejaVu Sans Mono", monospace; padding: 0 4px; border-radius: 3px; }
             .service-port { background: #e3ecfb; } .health-port { background: #e2f3e6; }
             .gpu-budget { margin: 4px 0 10px; } .gpu-figures { margin: 0 0 2px; }

@@ -63,7 +63,12 @@ class FleetPageTest {
         }
         // SPEC's rows, as a reviewer reads them
         Element row = page.selectFirst("#machine-mainpc tr[data-service=model_ops_coordinator]");
-        assertEquals("model_ops_coordinator family-llm-cu121 7212 8212 GET /health —", row.text());
+        assertEquals("model_ops_coordinator family-llm-cu121 7212 8212 GET /health", row.select("td").subList(0, 4)
+                .stream().map(Element::text).collect(java.util.stream.Collectors.joining(" ")));
+        // the runtime settings: every GPU of mainpc (its profile's ids), the model cache volumes
+        assertEquals("device 0", row.selectFirst("td.gpu").text());
+        assertEquals(List.of("volume ai_system-hf-cache -> /home/appuser/.cache/huggingface",
+                "volume ai_system-models -> /home/appuser/models"), row.select("td.volumes .mount").eachText());
     }
 
     @Test

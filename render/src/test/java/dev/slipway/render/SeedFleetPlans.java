@@ -41,7 +41,7 @@ final class SeedFleetPlans {
         List<InstancePlan> instances = new ArrayList<>();
         for (InstancePlan i : plan.instances()) {
             instances.add(i.machine().equals(machine)
-                    ? new InstancePlan(i.id(), i.image(), i.ports(), i.healthCheck(), Optional.of(each)) : i);
+                    ? new InstancePlan(i.id(), i.image(), i.ports(), i.healthCheck(), i.runtime(), Optional.of(each)) : i);
         }
         return new FleetPlan(plan.fleet(), plan.registry(), plan.build(), plan.images(), instances, plan.rollout());
     }

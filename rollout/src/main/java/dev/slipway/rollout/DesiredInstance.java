@@ -4,6 +4,7 @@ import dev.slipway.model.Port;
 import dev.slipway.plan.HealthCheckPlan;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.InstancePlan;
+import dev.slipway.plan.RuntimePlan;
 import dev.slipway.rollout.engine.ContainerNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,12 +48,20 @@ public record DesiredInstance(String fleet, InstancePlan plan) {
         return plan.healthCheck().port();
     }
 
+    public RuntimePlan runtime() {
+        return plan.runtime();
+    }
+
     /** A hash of the container settings Slipway chooses besides the image: a changed one means recreate. */
     public String settingsHash() {
         HealthCheckPlan check = plan.healthCheck();
         String settings = String.join("|", "host-network", "restart=unless-stopped", "no-new-privileges",
                 "ports=" + plan.ports(), "health=" + check.test() + "/" + check.intervalSeconds() + "/"
                         + check.timeoutSeconds() + "/" + check.startPeriodSeconds() + "/" + check.retries());
+        String runtime = plan.runtime().hashText();
+        if (!runtime.isEmpty()) {
+            settings = settings + "|" + runtime; // absent for instances with none: their containers stay as they are
+        }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(settings.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);

@@ -3,6 +3,7 @@ package dev.slipway.rollout;
 import dev.slipway.plan.Instance;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.Wave;
+import dev.slipway.rollout.engine.Labels;
 import dev.slipway.rollout.engine.LiveContainer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,13 +25,23 @@ public final class LivePlanner {
      */
     public static LivePlan plan(DesiredFleet desired, Map<String, List<LiveContainer>> live,
             Map<String, Optional<String>> digests) {
+        return plan(desired, live, digests, Map.of());
+    }
+
+    /**
+     * @param secretDigests the keyed digest of each instance's secret values, for instances that receive secrets;
+     *                      an instance missing here is not compared on secrets ({@code plan} without values)
+     */
+    public static LivePlan plan(DesiredFleet desired, Map<String, List<LiveContainer>> live,
+            Map<String, Optional<String>> digests, Map<InstanceId, String> secretDigests) {
         List<InstanceChange> changes = new ArrayList<>();
         Map<InstanceId, InstanceChange> byId = new HashMap<>();
         for (DesiredInstance instance : desired.instances()) {
             List<LiveContainer> onMachine = live.getOrDefault(instance.machine(), List.of());
             Optional<LiveContainer> current = onMachine.stream()
                     .filter(c -> c.name().equals(instance.containerName())).findFirst();
-            InstanceChange change = change(instance, current, digests.getOrDefault(instance.image(), Optional.empty()));
+            InstanceChange change = change(instance, current, digests.getOrDefault(instance.image(), Optional.empty()),
+                    Optional.ofNullable(secretDigests.get(instance.id())));
             changes.add(change);
             byId.put(instance.id(), change);
         }
@@ -62,6 +73,11 @@ public final class LivePlanner {
     }
 
     static InstanceChange change(DesiredInstance instance, Optional<LiveContainer> current, Optional<String> toDigest) {
+        return change(instance, current, toDigest, Optional.empty());
+    }
+
+    static InstanceChange change(DesiredInstance instance, Optional<LiveContainer> current, Optional<String> toDigest,
+            Optional<String> secretDigest) {
         if (current.isEmpty()) {
             return new InstanceChange(instance.machine(), instance.service(), Action.CREATE, instance.containerName(),
                     Optional.empty(), Optional.empty(), Optional.of(instance.image()), toDigest,
@@ -75,6 +91,9 @@ public final class LivePlanner {
             reason = "new image (not in the registry yet)";
         } else if (!container.settings().equals(Optional.of(instance.settingsHash()))) {
             reason = "container settings changed";
+        } else if (secretDigest.isPresent()
+                && !secretDigest.get().equals(container.labels().get(Labels.SECRETS_DIGEST))) {
+            reason = "secret values changed";
         } else if (!container.running()) {
             reason = "container is " + container.state();
         } else {

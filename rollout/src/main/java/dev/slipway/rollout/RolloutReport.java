@@ -7,7 +7,8 @@ import java.util.List;
 public record RolloutReport(String command, String fleet, String tag, String revision, Result result, String why,
         List<InstanceOutcome> instances, List<String> leftovers, Instant started, Instant finished) {
 
-    public enum Result { SUCCEEDED, NOTHING_TO_DO, FAILED }
+    /** REFUSED: stopped before anything changed; FAILED: stopped after something did (and rolled back its wave). */
+    public enum Result { SUCCEEDED, NOTHING_TO_DO, REFUSED, FAILED }
 
     public RolloutReport {
         instances = List.copyOf(instances);
@@ -15,7 +16,7 @@ public record RolloutReport(String command, String fleet, String tag, String rev
     }
 
     public boolean failed() {
-        return result == Result.FAILED;
+        return result == Result.FAILED || result == Result.REFUSED;
     }
 
     public List<InstanceOutcome> with(Outcome outcome) {

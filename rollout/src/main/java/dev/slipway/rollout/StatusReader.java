@@ -1,5 +1,7 @@
 package dev.slipway.rollout;
 
+import dev.slipway.model.ImageReference;
+import dev.slipway.plan.ImageNames;
 import dev.slipway.rollout.InstanceStatus.Drift;
 import dev.slipway.rollout.engine.DockerEngine;
 import dev.slipway.rollout.engine.LiveContainer;
@@ -19,6 +21,31 @@ public final class StatusReader {
     public StatusReader(List<DockerEngine> engines, HealthGate gate) {
         this.engines = List.copyOf(engines);
         this.gate = gate;
+    }
+
+    /**
+     * The fleet tags the running containers were rolled out under (by the last apply or rollback), most common
+     * first, read from each container's image label; empty when no container of the fleet runs.
+     */
+    public List<String> deployedTags(String fleet) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (DockerEngine engine : engines) {
+            for (LiveContainer container : engine.containers(fleet)) {
+                if (container.isPrevious() || !container.running()) {
+                    continue;
+                }
+                try {
+                    ImageNames.fleetTag(ImageReference.parse(container.image()), container.machine())
+                            .ifPresent(tag -> counts.merge(tag, 1L, Long::sum));
+                } catch (IllegalArgumentException notSlipways) {
+                    // an image label Slipway did not write names no fleet tag
+                }
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(java.util.Map.Entry.comparingByKey()))
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     public List<InstanceStatus> read(DesiredFleet desired) {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
                 + "a health gate (GET on the health check's path -> 200 {\"status\":\"ok\"} within the start "
                 + "period), a failed wave rolled back. Appends one line to the audit log.",
                 "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
-                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed, 3 rollout failed and "
-                        + "rolled back."})
+                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
+                        + "option value, failed build, unreachable host, lock held, image not in the registry), "
+                        + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -54,8 +55,12 @@ final class ApplyCommand implements Callable<Integer> {
         }
         var target = hosts.configured() ? null : build.target(Optional.empty());
         rollout.stopGrace();
+        build.parallelism();
+        build.packageSources.sources();
+        hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
         DesiredFleet desired = DesiredFleet.of(planned.plan());
+        var secrets = hosts.configured() ? rollout.secrets(planned.plan()) : null;
         ImageBuild images = new ImageBuild(stdout, stderr);
         if (!hosts.configured()) {
             if (!skipBuild) {
@@ -69,6 +74,7 @@ final class ApplyCommand implements Callable<Integer> {
             return 0;
         }
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
+            RolloutRun.checkHosts(desired, connected);
             if (!skipBuild) {
                 try {
                     images.run(planned, build.target(Optional.of(planned.plan().registry())), build,
@@ -77,7 +83,7 @@ final class ApplyCommand implements Callable<Integer> {
                     throw e.followedBy("apply: the build failed; nothing was rolled out.");
                 }
             }
-            return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected);
+            return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected, secrets);
         }
     }
 }

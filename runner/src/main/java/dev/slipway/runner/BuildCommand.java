@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
                 "families first, then services on them; independent images in parallel.",
                 "Writes docker-load tarballs and images.json to --out (default target/slipway), or pushes to "
                         + "--registry. Registry credentials: " + RegistryCredentials.USERNAME_VARIABLE + "/"
-                        + RegistryCredentials.PASSWORD_VARIABLE + ", else ~/.docker/config.json and its helpers."})
+                        + RegistryCredentials.PASSWORD_VARIABLE + ", else ~/.docker/config.json and its helpers.",
+                "Exit codes: 0 built, 1 failed (invalid fleet, bad option value, a failed image or registry; "
+                        + "every problem printed; no tag pushed for a failed image), 2 usage error."})
 final class BuildCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -30,6 +32,8 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var target = build.target(planning.registry());
+        build.parallelism();
+        build.packageSources.sources();
         var out = spec.commandLine().getOut();
         var planned = planning.plan("--tag", tag.tag(), OptionalInt.empty(), java.util.Optional.of(out));
         new ImageBuild(out, spec.commandLine().getErr()).run(planned, target, build, planning.cache());

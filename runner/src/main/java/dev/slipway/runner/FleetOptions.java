@@ -25,6 +25,9 @@ public final class FleetOptions {
 
     /** Loads the fleet, caching a compiled .java definition in {@code cache} (a command's {@code --cache}). */
     public FleetSource load(SlipwayCache cache) {
+        if (directory != null && !java.nio.file.Files.isDirectory(directory)) {
+            throw new UserError("--dir: " + directory + " is not a directory");
+        }
         return FleetSource.load(fleet, Optional.ofNullable(directory), cache);
     }
 }

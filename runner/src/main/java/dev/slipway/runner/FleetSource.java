@@ -76,16 +76,22 @@ public record FleetSource(FleetSpec spec, Path directory, String origin, String 
         Optional<String> key = keyOf(file);
         Optional<Class<?>> cached = key.flatMap(k -> cachedDefinition(k, cache, file));
         if (cached.isPresent()) {
-            provenance.append(CACHED);
-            return instantiate(cached.get(), file.toString());
+            FleetSpec spec = instantiate(cached.get(), file.toString());
+            if (Fleet.compile(spec).isValid()) {
+                provenance.append(CACHED);
+                return spec;
+            }
+            cache.discard(key.get()); // kept by an older Slipway: a refused definition's literals leave the cache
         }
         provenance.append(COMPILED);
         Map<String, byte[]> classes = DefinitionCompiler.compile(file);
-        // the file may have changed while javac read it: only store what was compiled from the bytes of the key
-        if (key.isPresent() && key.equals(keyOf(file))) {
+        FleetSpec spec = instantiate(definitionIn(classes, file), file.toString());
+        // only a valid definition is kept (a refused one may hold a credential literal); and the file may have
+        // changed while javac read it: only store what was compiled from the bytes of the key
+        if (key.isPresent() && key.equals(keyOf(file)) && Fleet.compile(spec).isValid()) {
             cache.write(key.get(), classes);
         }
-        return instantiate(definitionIn(classes, file), file.toString());
+        return spec;
     }
 
     private static Optional<Class<?>> cachedDefinition(String key, CompiledDefinitionCache cache, Path file) {

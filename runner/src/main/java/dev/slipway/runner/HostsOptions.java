@@ -31,6 +31,13 @@ public final class HostsOptions {
         return !hosts.isEmpty() || hostsFile != null;
     }
 
+    /** Checks every --host and the hosts file at the edge, before the definition is loaded. */
+    void check() {
+        if (configured()) {
+            endpoints();
+        }
+    }
+
     List<HostEndpoint> endpoints() {
         List<HostEndpoint> endpoints = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -38,7 +45,7 @@ public final class HostsOptions {
             try {
                 endpoints.addAll(HostsFile.read(hostsFile));
             } catch (IOException e) {
-                problems.add("--hosts-file: cannot read " + hostsFile + ": " + e.getMessage());
+                problems.add("--hosts-file: cannot read " + hostsFile + ": " + reason(e));
             } catch (IllegalArgumentException e) {
                 problems.add("--hosts-file: " + e.getMessage());
             }
@@ -56,12 +63,29 @@ public final class HostsOptions {
         return endpoints;
     }
 
+    /** Why a file could not be read, once: NIO puts only the path in the message of the common cases. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** Connects to every host before anything is touched; each problem is one line of the error. */
     ConnectedHosts connect(Fleet fleet, DesiredFleet desired) {
         Set<String> all = fleet.machines().stream().map(MachineProfile::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         try {
-            return ConnectedHosts.connect(endpoints(), desired.machines(), all);
+            ConnectedHosts connected = ConnectedHosts.connect(endpoints(), desired.machines(), all);
+            HostRegistryAuth auth = HostRegistryAuth.fromEnvironment();
+            connected.engines().forEach(engine -> engine.useRegistryAuth(auth));
+            return connected;
         } catch (ConnectedHosts.HostProblems e) {
             List<String> lines = new ArrayList<>(e.problems());
             lines.add("nothing was changed.");

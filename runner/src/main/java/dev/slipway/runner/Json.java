@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.slipway.model.ImageReference;
+import dev.slipway.model.Mount;
 import dev.slipway.model.Port;
+import dev.slipway.model.SecretUse;
+import dev.slipway.model.Ulimit;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.LayerPlan;
+import dev.slipway.plan.RuntimePlan;
 import java.io.IOException;
 
 /**
@@ -80,6 +84,88 @@ public final class Json {
                 json.writeEndObject();
             }
         });
+        module.addSerializer(RuntimePlan.class, new StdSerializer<>(RuntimePlan.class) {
+            @Override
+            public void serialize(RuntimePlan value, JsonGenerator json, SerializerProvider provider)
+                    throws IOException {
+                writeRuntime(value, json);
+            }
+        });
         return module;
+    }
+
+    /** docs/rollout.md, "plan --json": sizes in bytes, names as declared; secret names only, never values. */
+    private static void writeRuntime(RuntimePlan runtime, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        if (runtime.cpus().isPresent()) {
+            json.writeNumberField("cpus", runtime.cpus().get());
+        }
+        if (!runtime.dependsOn().isEmpty()) {
+            json.writeArrayFieldStart("dependsOn");
+            for (String service : runtime.dependsOn()) {
+                json.writeString(service);
+            }
+            json.writeEndArray();
+        }
+        if (runtime.gpuDevices().isPresent()) {
+            json.writeArrayFieldStart("gpuDevices"); // [] is every GPU of the machine
+            for (String id : runtime.gpuDevices().get()) {
+                json.writeString(id);
+            }
+            json.writeEndArray();
+        }
+        json.writeObjectFieldStart("logs");
+        json.writeNumberField("maxFiles", runtime.logs().maxFiles());
+        json.writeNumberField("maxSizeBytes", runtime.logs().maxSize().bytes());
+        json.writeEndObject();
+        if (runtime.memory().isPresent()) {
+            json.writeNumberField("memoryBytes", runtime.memory().get().bytes());
+        }
+        if (!runtime.mounts().isEmpty()) {
+            json.writeArrayFieldStart("mounts");
+            for (Mount mount : runtime.mounts()) {
+                json.writeStartObject();
+                if (mount instanceof Mount.Volume volume) {
+                    json.writeStringField("type", "volume");
+                    json.writeStringField("source", volume.name());
+                    json.writeBooleanField("readOnly", false);
+                } else if (mount instanceof Mount.ReadOnlyBind bind) {
+                    json.writeStringField("type", "bind");
+                    json.writeStringField("source", bind.hostPath());
+                    json.writeBooleanField("readOnly", true);
+                }
+                json.writeStringField("target", mount.containerPath());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        if (!runtime.secrets().isEmpty()) {
+            json.writeArrayFieldStart("secrets");
+            for (SecretUse secret : runtime.secrets()) {
+                json.writeStartObject();
+                json.writeStringField("name", secret.name());
+                json.writeStringField("delivery", secret.delivery() == SecretUse.Delivery.FILE ? "file" : "env");
+                if (secret.delivery() == SecretUse.Delivery.FILE) {
+                    json.writeStringField("path", secret.path());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        if (runtime.shmSize().isPresent()) {
+            json.writeNumberField("shmSizeBytes", runtime.shmSize().get().bytes());
+        }
+        if (!runtime.ulimits().isEmpty()) {
+            json.writeArrayFieldStart("ulimits");
+            for (Ulimit ulimit : runtime.ulimits()) {
+                json.writeStartObject();
+                json.writeStringField("name", ulimit.name());
+                json.writeNumberField("soft", ulimit.soft());
+                json.writeNumberField("hard", ulimit.hard());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
     }
 }

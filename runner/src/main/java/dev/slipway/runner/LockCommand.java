@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
                         + "indexes (--wheels, else the list's --index-url/--extra-index-url), its Requires-Dist "
                         + "checked against the list and the lineage.",
                 "A child family locks only what its parents lack. Re-running on the same index rewrites nothing; "
-                        + "`build` installs only what the locks say."})
+                        + "`build` installs only what the locks say.",
+                "Exit codes: 0 locked (or nothing to lock), 1 no lock written (invalid fleet, bad option value, "
+                        + "unresolvable package; every problem printed), 2 usage error."})
 final class LockCommand implements Callable<Integer> {
 
     @Mixin

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Fleets as code: validate, plan, build and roll out a fleet declared in Java.",
         subcommands = {ValidateCommand.class, PlanCommand.class, LockCommand.class, BuildCommand.class, ApplyCommand.class,
-                RollbackCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+                RollbackCommand.class, StatusCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -20,9 +20,20 @@ public final class Main {
         return commandLine().execute(args);
     }
 
+    /** A usage error is one line naming the command and where its help is, exit 2; not the whole usage text. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        String command = failed.getCommandSpec().qualifiedName();
+        failed.getErr().println(command + ": " + e.getMessage().replace('\n', ' ').strip() + " (see '" + command
+                + " --help')");
+        failed.getErr().flush();
+        return failed.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new UserErrorHandler());
+        cli.setParameterExceptionHandler(Main::usageError);
         return cli;
     }
 }

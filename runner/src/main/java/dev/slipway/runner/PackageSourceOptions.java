@@ -23,6 +23,14 @@ public final class PackageSourceOptions {
     List<String> wheels = new ArrayList<>();
 
     public PackageSources sources() {
+        List<String> given = new ArrayList<>(wheels);
+        given.add(debianMirror);
+        for (String value : given) {
+            if (value != null && value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !value.matches("(?i)(https?|file)://.*")) {
+                throw new UserError("--debian-mirror/--wheels: '" + value + "' has a scheme Slipway cannot read; "
+                        + "expected http(s)://, file:// or a directory");
+            }
+        }
         try {
             return PackageSources.configured(Optional.ofNullable(debianMirror), wheels,
                     System.getenv(), Path.of("").toAbsolutePath());

@@ -35,11 +35,24 @@ final class PictureOptions {
         return html != null || dot != null;
     }
 
+    /** Refuses what cannot work before anything is planned or a host is asked. */
+    void check() {
+        if (!requested() && buildOutput != null) {
+            throw new UserError("--build-output: only used with --html or --dot");
+        }
+        checkDirectory("--html", html);
+        checkDirectory("--dot", dot);
+    }
+
+    private static void checkDirectory(String option, Path file) {
+        if (file != null && !Files.isDirectory(file.toAbsolutePath().normalize().getParent())) {
+            throw new UserError(option + ": cannot write " + file.toAbsolutePath().normalize() + ": directory "
+                    + file.toAbsolutePath().normalize().getParent() + " does not exist");
+        }
+    }
+
     void write(PlanOptions.PlannedFleet planned, Optional<LivePlan> live, PrintWriter out) {
         if (!requested()) {
-            if (buildOutput != null) {
-                throw new UserError("--build-output: only used with --html or --dot");
-            }
             return;
         }
         Optional<BuildOutput> build;
@@ -62,10 +75,6 @@ final class PictureOptions {
     private static void writeFile(String option, Path file, String text, PrintWriter out) {
         Path target = file.toAbsolutePath().normalize();
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
-        if (!Files.isDirectory(target.getParent())) {
-            throw new UserError(option + ": cannot write " + target + ": directory " + target.getParent()
-                    + " does not exist");
-        }
         try {
             Files.writeString(partial, text, StandardCharsets.UTF_8);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -2,7 +2,11 @@ package dev.slipway.runner;
 
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.LayerPlan;
+import dev.slipway.plan.RuntimePlan;
+import java.util.HashMap;
+import java.util.Map;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.FleetRollout;
 import dev.slipway.rollout.LivePlan;
@@ -22,10 +26,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
+        description = {"Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
                 + "and the rollout order (canary wave, then batches). With --host/--hosts-file also what runs "
                 + "there: per machine and service create, update (old digest -> new), unchanged or remove, and the "
-                + "waves that would carry it. --html/--dot draw the same as a page or a graph. Changes nothing.")
+                + "waves that would carry it. --html/--dot draw the same as a page or a graph. Changes nothing.",
+                "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -51,6 +56,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        hosts.check();
+        pictures.check();
         var planned = planning.plan("--tag", tag.tag(), batch.batchSize(), Optional.empty());
         FleetPlan plan = planned.plan();
         LivePlan live = hosts.configured() ? livePlan(planned) : null;
@@ -85,6 +92,8 @@ final class PlanCommand implements Callable<Integer> {
     private static void printText(FleetPlan plan, PrintWriter out) {
         out.printf("Fleet %s, tag %s (revision %s)%n%n", plan.fleet(), plan.tag(), plan.build().revision());
         out.printf("Images (%d):%n", plan.images().size());
+        Map<InstanceId, RuntimePlan> runtimes = new HashMap<>();
+        plan.instances().forEach(i -> runtimes.put(i.id(), i.runtime()));
         for (ImagePlan image : plan.images()) {
             out.printf("  %s%n", image.image());
             out.printf("      base: %s%n", image.base());
@@ -95,6 +104,9 @@ final class PlanCommand implements Callable<Integer> {
                 out.printf("      user %s, entrypoint %s, cmd %s%n", image.user(), image.entrypoint(), image.cmd());
                 out.printf("      ports %s, health check on %s (GET %s)%n", image.exposedPorts(),
                         image.healthCheck().orElseThrow().port(), image.healthCheck().orElseThrow().path());
+                RuntimePlan runtime = runtimes.getOrDefault(new InstanceId(image.name(), image.machine().orElseThrow()),
+                        RuntimePlan.DEFAULT);
+                out.printf("      runs with: %s%n", String.join("; ", runtime.describe()));
             }
             if (!image.env().isEmpty()) {
                 out.printf("      env: %s%n", image.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

@@ -42,6 +42,9 @@ final class PlanOptions {
     }
 
     SlipwayCache cache() {
+        if (cache != null && java.nio.file.Files.exists(cache) && !java.nio.file.Files.isDirectory(cache)) {
+            throw new UserError("--cache: " + cache + " is not a directory");
+        }
         return cache == null ? SlipwayCache.fromEnvironment(System.getenv()) : new SlipwayCache(cache);
     }
 
@@ -54,6 +57,15 @@ final class PlanOptions {
         return Optional.ofNullable(registry);
     }
 
+    /** A tag option's value is checked before the definition is even loaded: bad input stops at the edge. */
+    private static void checkedTag(String option, String tag) {
+        try {
+            new BuildIdentity(tag, "unknown");
+        } catch (IllegalArgumentException e) {
+            throw new UserError(option + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Loads, overrides, validates, identifies and plans. {@code tag} overrides the git-derived tag ({@code option}
      * names it in errors); {@code batchSize} the fleet's own. {@code progress}, when given, hears where the
@@ -61,6 +73,7 @@ final class PlanOptions {
      */
     PlannedFleet plan(String option, Optional<String> tag, OptionalInt batchSize, Optional<PrintWriter> progress) {
         Optional<String> override = registry();
+        tag.ifPresent(t -> checkedTag(option, t));
         FleetSource source = fleet.load(cache());
         progress.ifPresent(out -> {
             out.println("Definition " + source.origin() + " (" + source.provenance() + ")");

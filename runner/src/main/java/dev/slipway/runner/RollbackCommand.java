@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
         description = {"Pin the whole fleet to an earlier tag that exists in the registry (what FORCE_IMAGE_TAG did "
                 + "by hand), through the same lock, pre-pull, canary, batches and health gates as apply. Builds "
                 + "nothing. A tag missing for any instance refuses the run before anything changes.",
-                "Exit codes: 0 done, 1 refused before anything changed, 3 rollout failed and rolled back."})
+                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
+                        + "option value, unreachable host, lock held, tag not in the registry), 2 usage error, "
+                        + "3 rollout failed after something changed (its wave rolled back)."})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -37,6 +39,7 @@ final class RollbackCommand implements Callable<Integer> {
             throw new UserError("rollback needs the machines: --host NAME=ENGINE (repeatable) or --hosts-file FILE");
         }
         rollout.stopGrace();
+        hosts.check();
         var planned = planning.plan("--to", Optional.of(to), rollout.batch.batchSize(), Optional.empty());
         DesiredFleet desired = DesiredFleet.of(planned.plan());
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {

@@ -4,6 +4,10 @@ import dev.slipway.rollout.AuditLog;
 import dev.slipway.rollout.DeployLockRefused;
 import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.FleetRollout;
+import dev.slipway.rollout.GpuHostCheck;
+import dev.slipway.rollout.secrets.SecretValues;
+import java.util.ArrayList;
+import java.util.List;
 import dev.slipway.rollout.LockHolder;
 import dev.slipway.rollout.RolloutReport;
 import dev.slipway.rollout.engine.ConnectedHosts;
@@ -14,11 +18,13 @@ import java.io.PrintWriter;
 
 /**
  * Carries a desired fleet out on connected hosts for {@code apply} and {@code rollback}: runs the rollout with its
- * events printed as they happen, prints the report, appends it to the audit log. Exit 0 when it held,
- * {@link #ROLLOUT_FAILED} when not.
+ * events printed as they happen, prints the report, appends it to the audit log. Exit 0 when it held, {@link #REFUSED}
+ * when it stopped before anything changed, {@link #ROLLOUT_FAILED} when it stopped after something did.
  */
 final class RolloutRun {
     static final int ROLLOUT_FAILED = 3;
+    /** Stopped before anything changed, as a refused lock or an unreachable host. */
+    static final int REFUSED = UserErrorHandler.FAILED;
 
     private final RolloutOptions options;
     private final PrintWriter out;
@@ -30,10 +36,30 @@ final class RolloutRun {
         this.err = err;
     }
 
+    /** Refuses (nothing changed yet) a host that is to run a GPU service but cannot hand out GPUs. */
+    static void checkHosts(DesiredFleet desired, ConnectedHosts hosts) {
+        List<String> problems;
+        try {
+            problems = GpuHostCheck.problems(desired, hosts.engines());
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            List<String> lines = new ArrayList<>(problems);
+            lines.add("hosts cannot run their GPU services; nothing was changed.");
+            throw new UserError(lines);
+        }
+    }
+
     int run(String command, DesiredFleet desired, ConnectedHosts hosts) {
+        return run(command, desired, hosts, options.secrets(desired.plan()));
+    }
+
+    int run(String command, DesiredFleet desired, ConnectedHosts hosts, SecretValues secrets) {
+        checkHosts(desired, hosts);
         LockHolder me = LockHolder.thisProcess();
         FleetRollout rollout = new FleetRollout(hosts.engines(), HttpHealthGate.standard(), new RolloutPrinter(out),
-                options.stopGrace());
+                options.stopGrace(), secrets);
         RolloutReport report;
         try {
             report = rollout.apply(desired, command, me, options.breakLock);
@@ -53,7 +79,7 @@ final class RolloutRun {
         if (report.failed()) {
             err.println(command + " failed: " + report.why());
             err.flush();
-            return ROLLOUT_FAILED;
+            return report.result() == RolloutReport.Result.REFUSED ? REFUSED : ROLLOUT_FAILED;
         }
         return 0;
     }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Per machine and service: desired digest (the tag in the registry) and running digest, "
                 + "container state, Docker health and a live GET /health, uptime, and drift. Changes nothing.",
-                "Exit codes: 0 no drift, 1 error, 4 drift found."})
+                "Exit codes: 0 no drift, 1 refused (invalid fleet, bad option value, unreachable host), "
+                        + "2 usage error, 4 drift found."})
 final class StatusCommand implements Callable<Integer> {
     static final int DRIFT = 4;
 
@@ -46,11 +47,29 @@ final class StatusCommand implements Callable<Integer> {
         if (!hosts.configured()) {
             throw new UserError("status needs the machines: --host NAME=ENGINE (repeatable) or --hosts-file FILE");
         }
+        hosts.check();
         var planned = planning.plan("--tag", tag.tag(), OptionalInt.empty(), Optional.empty());
         DesiredFleet desired = DesiredFleet.of(planned.plan());
         List<InstanceStatus> rows;
+        String against;
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
-            rows = new StatusReader(connected.engines(), HttpHealthGate.standard()).read(desired);
+            StatusReader reader = new StatusReader(connected.engines(), HttpHealthGate.standard());
+            against = tag.tag().isPresent() ? "--tag" : "the definition's own tag (nothing of it runs)";
+            if (tag.tag().isEmpty()) {
+                // what is deployed is what the last apply or rollback rolled out, not the definition's git tag
+                List<String> deployed = reader.deployedTags(desired.fleet());
+                if (!deployed.isEmpty()) {
+                    against = "deployed" + (deployed.size() > 1 ? "; containers also run " + String.join(", ",
+                            deployed.subList(1, deployed.size())) : "")
+                            + (deployed.get(0).equals(desired.tag()) ? "" : "; the definition's own tag is "
+                                    + desired.tag());
+                    if (!deployed.get(0).equals(desired.tag())) {
+                        desired = DesiredFleet.of(planning.plan("--tag", Optional.of(deployed.get(0)),
+                                OptionalInt.empty(), Optional.empty()).plan());
+                    }
+                }
+            }
+            rows = reader.read(desired);
         } catch (EngineException e) {
             throw new UserError(e.getMessage());
         }
@@ -58,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(rows));
         } else {
-            out.printf("Fleet %s, desired tag %s%n", desired.fleet(), desired.tag());
+            out.printf("Fleet %s, desired tag %s (%s)%n", desired.fleet(), desired.tag(), against);
             String machine = null;
             for (InstanceStatus row : rows) {
                 if (!row.machine().equals(machine)) {

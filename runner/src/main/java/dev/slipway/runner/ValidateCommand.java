@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the fleet against every rule; print all problems at once (exit 1) or a summary (exit 0).")
+        description = {"Check the fleet against every rule; print all problems at once or a summary.",
+                "Exit codes: 0 valid, 1 refused (an invalid fleet, every problem printed; a bad option value), 2 usage error."})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     FleetOptions options;

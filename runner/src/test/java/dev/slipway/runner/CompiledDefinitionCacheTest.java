@@ -102,6 +102,30 @@ class CompiledDefinitionCacheTest {
     }
 
     @Test
+    void aDefinitionRefusedForACredentialIsNotKeptInTheCache(@TempDir Path dir) throws IOException {
+        Path cache = dir.resolve("cache");
+        StringBuilder token = new StringBuilder("hf_");
+        java.util.Random random = new java.util.Random(18);
+        String letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        for (int i = 0; i < 34; i++) {
+            token.append(letters.charAt(random.nextInt(letters.length())));
+        }
+        Path definition = writeFleet(dir, 7100);
+        Files.writeString(definition, Files.readString(definition)
+                .replace(".on(box)", ".env(\"HUB_AUTH\", \"" + token + "\").on(box)"));
+
+        for (int run = 0; run < 2; run++) {
+            FleetSource source = FleetSource.load(definition.toString(), Optional.empty(), new SlipwayCache(cache));
+            assertEquals(FleetSource.COMPILED, source.provenance(), "never from the cache");
+            var refused = assertThrows(dev.slipway.validation.InvalidFleetException.class, source::compile);
+            assertTrue(refused.problems().toString().contains("the value of HUB_AUTH looks like a credential"),
+                    refused.problems().toString());
+        }
+        assertEquals(List.of(), entries(cache));
+        assertFalse(Files.exists(entryOf(definition, cache)));
+    }
+
+    @Test
     void anEditedDefinitionMissesTheCacheAndGivesTheNewFleet(@TempDir Path dir) throws IOException {
         Path cache = dir.resolve("cache");
         Path definition = writeFleet(dir, 7100);

@@ -123,7 +123,7 @@ class PlanPictureTest {
         String built = html.selectFirst("#family-tiny-base dt:contains(built) + dd").text();
         assertTrue(built.matches("adds 1 layer, [0-9]+ B \\(image [0-9]+ B\\)"), built);
         assertTrue(html.selectFirst("#family-tiny-base .digest").text().matches("sha256:[0-9a-f]{12}"));
-        assertTrue(html.selectFirst("#machine-box tr[data-service=web] td:nth-child(6)").text().matches("[0-9.]+ (B|KiB)"),
+        assertTrue(html.selectFirst("#machine-box tr[data-service=web] td.image-size").text().matches("[0-9.]+ (B|KiB)"),
                 html.selectFirst("#machine-box").outerHtml());
     }
 

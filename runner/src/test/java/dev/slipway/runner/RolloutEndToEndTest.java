@@ -120,6 +120,7 @@ class RolloutEndToEndTest {
         Run status = cli("status", "--tag", "v1");
 
         assertEquals(0, again.code(), again.out() + again.err());
+        assertEquals("done (or nothing to do)", HelpExitCodes.meaning("apply", again.code()));
         assertTrue(again.out().contains("nothing to do"), again.out());
         assertEquals(ids, containerIds());
         assertEquals(0, status.code(), status.out() + status.err());
@@ -177,6 +178,7 @@ class RolloutEndToEndTest {
         Run apply = cli("apply", "--tag", "v3");
 
         assertEquals(RolloutRun.ROLLOUT_FAILED, apply.code(), apply.out() + apply.err());
+        assertTrue(HelpExitCodes.meaning("apply", apply.code()).startsWith("rollout failed after something changed"));
         assertTrue(apply.out().contains("wave 1 (canary): bravo@mainpc"), apply.out());
         assertTrue(apply.out().contains("health gate FAILED"), apply.out());
         assertTrue(apply.err().contains("canary wave 1 failed: bravo@mainpc")
@@ -212,6 +214,7 @@ class RolloutEndToEndTest {
             Run refused = cli("apply", "--tag", "v2", "--skip-build");
 
             assertEquals(1, refused.code(), refused.out() + refused.err());
+            assertTrue(HelpExitCodes.meaning("apply", refused.code()).contains("lock held"));
             assertTrue(refused.err().contains("held by someone@elsewhere (pid 4242) since 2026-01-01T10:00:00Z"),
                     refused.err());
             assertEquals(ids, containerIds());
@@ -270,10 +273,13 @@ class RolloutEndToEndTest {
     @Test
     @Order(7)
     void rollbackToAnEarlierTagRestoresItsDigests() throws Exception {
+        Map<String, String> before = containerIds();
         Run missing = cli("rollback", "--to", "v0");
-        assertEquals(RolloutRun.ROLLOUT_FAILED, missing.code(), missing.out() + missing.err());
+        assertEquals(1, missing.code(), missing.out() + missing.err());
+        assertTrue(HelpExitCodes.meaning("rollback", missing.code()).startsWith("refused before anything changed"));
         assertTrue(missing.err().contains("not in the registry") && missing.err().contains("nothing was changed"),
                 missing.err());
+        assertEquals(before, containerIds());
 
         Run rollback = cli("rollback", "--to", "v2");
 
@@ -285,6 +291,14 @@ class RolloutEndToEndTest {
         }
         System.out.println("measured cutover downtime (ms) per instance, rollback v4 -> v2: "
                 + downtimes(rollback.out()));
+
+        Run status = cli("status");
+        assertEquals(0, status.code(), status.out() + status.err());
+        assertTrue(status.out().contains("desired tag v2 (deployed; the definition's own tag is dev)"), status.out());
+        assertEquals(5, status.out().lines().filter(l -> l.contains("drift: none")).count(), status.out());
+        Run outdated = cli("status", "--tag", "v4");
+        assertEquals(StatusCommand.DRIFT, outdated.code(), outdated.out());
+        assertEquals("drift found", HelpExitCodes.meaning("status", outdated.code()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.packages.layer.ParallelGzipOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -146,7 +146,7 @@ final class BaseArchive {
                     // a docker save tarball of another tool: compress, so every layer is alike
                     Path gz = Files.createTempFile("slipway-layer", ".tar.gz");
                     try {
-                        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz), 1 << 16)) {
+                        try (OutputStream o = new ParallelGzipOutputStream(Files.newOutputStream(gz))) {
                             in.transferTo(o);
                         }
                         put(out, name, Files.size(gz), o -> Files.copy(gz, o));

@@ -100,7 +100,8 @@ public final class PackagedBaseWriter {
                 .map(DebianSuite::architecture).findFirst().orElse("amd64");
 
         Starting starting = starting(plan, parent, request, context, events);
-        StringBuilder key = new StringBuilder("slipway packaged base v1\n").append(starting.identity).append('\n')
+        // v2: layers compressed by ParallelGzipOutputStream; a base tarball of v1's gzip bytes is not reused
+        StringBuilder key = new StringBuilder("slipway packaged base v2\n").append(starting.identity).append('\n')
                 .append(architecture).append('\n');
         layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
         String identity = Sha256.hex(key.toString());

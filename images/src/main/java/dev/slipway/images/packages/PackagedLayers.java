@@ -15,10 +15,13 @@ import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
+import dev.slipway.packages.layer.LayerTree;
+import dev.slipway.packages.layer.ParallelGzipOutputStream;
 import dev.slipway.packages.python.WheelInstaller;
 import dev.slipway.packages.python.WheelProblems;
 import dev.slipway.packages.python.WheelRequirement;
 import dev.slipway.packages.python.WheelTarget;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A family's OS layer (its locked .debs, verified, unpacked with full fidelity, plus accounts, CA bundle and the
@@ -37,8 +39,11 @@ import java.util.zip.GZIPOutputStream;
  * in the Slipway cache under a key of everything that goes into it: the same locks give the same bytes.
  */
 final class PackagedLayers {
-    /** Bump when what goes into a layer changes, so cached layers of the old layout are not reused. */
-    private static final String LAYOUT = "slipway packaged layers v1";
+    /**
+     * Bump when what goes into a layer or how it is compressed changes, so cached layers of the old layout are not
+     * reused (v2: parallel gzip, other bytes for layers over one block; an old cache must not give old digests).
+     */
+    private static final String LAYOUT = "slipway packaged layers v2";
     private static final String STATUS = "var/lib/dpkg/status";
 
     private final SlipwayCache cache;
@@ -166,9 +171,15 @@ final class PackagedLayers {
         Files.createDirectories(dir);
         Path partial = Files.createTempFile(dir, key, ".partial");
         try {
-            LayerDigest digest;
-            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(partial), 1 << 16)) {
-                digest = writer.writeTo(out);
+            // deflated on every core, hashed on the way: the diff ID comes from the same pass
+            ParallelGzipOutputStream compressor = new ParallelGzipOutputStream(Files.newOutputStream(partial));
+            LayerDigest tar;
+            try (OutputStream out = new BufferedOutputStream(compressor, 1 << 16)) {
+                tar = writer.writeTo(out);
+            }
+            LayerDigest digest = compressor.result().uncompressed();
+            if (!digest.equals(tar)) {
+                throw new IOException("layer " + key + ": the tar writer counted " + tar + ", its compressor " + digest);
             }
             Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the diff ID last: a layer counts as cached only once both are complete

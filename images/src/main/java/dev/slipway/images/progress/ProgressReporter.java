@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * compression its own progress allocation whose units are bytes (or 1 for a layer build). A blob it really uploads
  * gets a timer lap "pushBlob PATCH sha256:..."; a blob that started to push, was not already there and was not
  * uploaded was mounted from the base image's repository.
+ *
+ * <p>{@code ProgressEvent}, {@code TimerEvent} and {@code Allocation} live outside jib-core's {@code api} package,
+ * but they are the events jib-core documents for progress; its {@code api} has no other way to see them.
  */
 public final class ProgressReporter implements Consumer<JibEvent> {
     private static final Pattern LAYER_BUILT = Pattern.compile("Building .* layer built sha256:[0-9a-f]{64}");

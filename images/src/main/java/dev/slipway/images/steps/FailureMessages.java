@@ -17,7 +17,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
 
-/** Turns what Jib threw into one line a user can act on: which registry, what it answered. Never a secret. */
+/**
+ * Turns what Jib threw into one line a user can act on: which registry, what it answered. Never a secret. The
+ * exception types it tells apart ({@code ResponseException}, {@code RegistryCredentialsNotSentException}) are
+ * outside jib-core's {@code api} package; they are what Jib throws, and its {@code api} has no public equivalents.
+ */
 public final class FailureMessages {
     private FailureMessages() {
     }

@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.JibEvent;
+import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import dev.slipway.images.RegistryCredentials;
@@ -36,7 +37,9 @@ public final class PushStep implements OutputStep {
         ImageReference reference = ImageReference.parse(plan.image().text());
         RegistryImage image = credentials.attachTo(RegistryImage.named(reference), reference, events::accept);
         JibContainer container = builder.containerize(
-                OutputStep.configure(Containerizer.to(image), context, events, insecure));
+                OutputStep.configure(Containerizer.to(image), context, events, insecure)
+                        .addEventHandler(LogEvent.class, GiveUpOnRefusedRegistry.forRegistry(reference.getRegistry(),
+                                insecure)));
         return new Outcome(container, Optional.empty());
     }
 }

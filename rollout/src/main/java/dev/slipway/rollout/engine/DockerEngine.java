@@ -42,6 +42,7 @@ public final class DockerEngine implements AutoCloseable {
     private final HostEndpoint host;
     private final DockerHttpClient http;
     private final DockerClient client;
+    private volatile RegistryAuth registryAuth = RegistryAuth.ANONYMOUS;
 
     private DockerEngine(HostEndpoint host, DockerHttpClient http, DockerClient client) {
         this.host = host;
@@ -71,6 +72,11 @@ public final class DockerEngine implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    /** Pulls and digest look-ups from now on send the login {@code auth} has for the image's registry. */
+    public void useRegistryAuth(RegistryAuth auth) {
+        this.registryAuth = auth;
     }
 
     public HostEndpoint host() {
@@ -125,6 +131,23 @@ public final class DockerEngine implements AutoCloseable {
                 health, started, labels));
     }
 
+    /** The container's current run: up or not, restart count, start time; empty when it is gone. */
+    public Optional<RunState> runState(String nameOrId) {
+        InspectContainerResponse inspected;
+        try {
+            inspected = client.inspectContainerCmd(nameOrId).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot inspect container " + nameOrId, e);
+        }
+        InspectContainerResponse.ContainerState state = inspected.getState();
+        return Optional.of(new RunState(Boolean.TRUE.equals(state.getRunning()),
+                Boolean.TRUE.equals(state.getRestarting()),
+                inspected.getRestartCount() == null ? 0 : inspected.getRestartCount(),
+                Optional.ofNullable(state.getStartedAt()).filter(s -> !s.startsWith("0001-")).map(Instant::parse)));
+    }
+
     /**
      * The digest the registry holds for {@code image} ({@code repo:tag}), asked through this engine so its own
      * registry settings and credentials apply; empty when the registry has no such tag.
@@ -132,16 +155,27 @@ public final class DockerEngine implements AutoCloseable {
     public Optional<String> registryDigest(String image) {
         String path = "/distribution/" + URLEncoder.encode(image, StandardCharsets.UTF_8).replace("%2F", "/")
                 .replace("%3A", ":") + "/json";
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET).path(path).build();
-        try (DockerHttpClient.Response response = http.execute(request)) {
+        ImageReference reference = ImageReference.parse(image);
+        Optional<RegistryAuth.Login> login = registryAuth.loginFor(reference.registry());
+        DockerHttpClient.Request.Builder builder = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(path);
+        login.ifPresent(l -> builder.putHeader("X-Registry-Auth", registryAuthHeader(l, reference.registry())));
+        try (DockerHttpClient.Response response = http.execute(builder.build())) {
             String body = new String(readAll(response.getBody()), StandardCharsets.UTF_8);
             if (response.getStatusCode() == 200) {
                 JsonNode descriptor = JSON.readTree(body).path("Descriptor").path("digest");
                 return descriptor.isTextual() ? Optional.of(descriptor.asText()) : Optional.empty();
             }
-            if (response.getStatusCode() == 401 || response.getStatusCode() == 403 || response.getStatusCode() == 404
-                    || body.contains("manifest unknown") || body.contains("not found")) {
+            if (response.getStatusCode() == 401 || response.getStatusCode() == 403 || body.contains("unauthorized")
+                    || body.contains("authentication required") || body.contains("no basic auth credentials")
+                    || body.contains("denied")) {
+                throw new EngineException(machine(), "cannot look up " + image + ": its registry "
+                        + reference.registry() + " refused " + login.map(l -> "the login of user " + l.username())
+                                .orElse("anonymous access; give credentials (SLIPWAY_REGISTRY_USERNAME/_PASSWORD, "
+                                        + "docker login or a credential helper)"),
+                        new IOException("HTTP " + response.getStatusCode()));
+            }
+            if (response.getStatusCode() == 404 || body.contains("manifest unknown") || body.contains("not found")) {
                 return Optional.empty();
             }
             throw new EngineException(machine(), "cannot look up " + image + " in its registry",
@@ -160,8 +194,11 @@ public final class DockerEngine implements AutoCloseable {
         ImageReference reference = ImageReference.parse(image);
         call("cannot pull " + image, () -> {
             try {
-                return client.pullImageCmd(reference.repository()).withTag(reference.tagOrLatest()).exec(new PullImageResultCallback())
-                        .awaitCompletion(30, TimeUnit.MINUTES);
+                var pull = client.pullImageCmd(reference.repository()).withTag(reference.tagOrLatest());
+                registryAuth.loginFor(reference.registry()).ifPresent(login -> pull.withAuthConfig(
+                        new com.github.dockerjava.api.model.AuthConfig().withUsername(login.username())
+                                .withPassword(login.password()).withRegistryAddress(reference.registry())));
+                return pull.exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -205,7 +242,11 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** Creates (does not start) a container; its ports are not bound until it starts. */
+    /**
+     * Creates (does not start) a container; its ports are not bound until it starts. Its runtime settings become
+     * HostConfig fields (DeviceRequests, ShmSize, Memory, NanoCpus, Ulimits, Mounts, LogConfig); volume roots and
+     * secret files are written into it before this returns, so the first start finds them.
+     */
     public String create(ContainerSpec spec) {
         com.github.dockerjava.api.model.HealthCheck check = new com.github.dockerjava.api.model.HealthCheck()
                 .withTest(spec.healthCheck().test())
@@ -213,21 +254,90 @@ public final class DockerEngine implements AutoCloseable {
                 .withTimeout(spec.healthCheck().timeoutSeconds() * NANOS_PER_SECOND)
                 .withStartPeriod(spec.healthCheck().startPeriodSeconds() * NANOS_PER_SECOND)
                 .withRetries(spec.healthCheck().retries());
-        HostConfig hostConfig = HostConfig.newHostConfig()
+        HostConfig hostConfig = RuntimeHostConfig.apply(spec, HostConfig.newHostConfig()
                 .withNetworkMode("host")
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-                .withSecurityOpts(List.of("no-new-privileges:true"));
-        return call("cannot create container " + spec.name(), () -> client.createContainerCmd(spec.pinnedImage())
-                .withName(spec.name())
-                .withUser(spec.user())
-                .withLabels(spec.labels())
-                .withHealthcheck(check)
-                .withHostConfig(hostConfig)
-                .exec().getId());
+                .withSecurityOpts(List.of("no-new-privileges:true")));
+        List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        String id = call("cannot create container " + spec.name(), () -> {
+            var create = client.createContainerCmd(spec.pinnedImage())
+                    .withName(spec.name())
+                    .withUser(spec.user())
+                    .withLabels(spec.labels())
+                    .withHealthcheck(check)
+                    .withHostConfig(hostConfig);
+            if (!env.isEmpty()) {
+                create.withEnv(env);
+            }
+            return create.exec().getId();
+        });
+        if (ContainerFiles.needed(spec)) {
+            int[] ids = RuntimeHostConfig.uidGid(spec.user());
+            byte[] tar = ContainerFiles.tar(spec, ids[0], ids[1]);
+            try {
+                // the engine's message names paths only; file contents never reach an error
+                call("cannot write volume roots and secret files into " + spec.name(),
+                        () -> client.copyArchiveToContainerCmd(id).withRemotePath("/")
+                                .withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec());
+            } catch (RuntimeException e) {
+                remove(id);
+                throw e;
+            }
+        }
+        return id;
     }
 
+    /** The engine's {@code GET /info} document: runtimes, CDI spec directories, what the host can run. */
+    public JsonNode info() {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/info").build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            byte[] body = readAll(response.getBody());
+            if (response.getStatusCode() != 200) {
+                throw new EngineException(machine(), "cannot read engine info",
+                        new IOException("HTTP " + response.getStatusCode()));
+            }
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new EngineException(machine(), "cannot read engine info", e);
+        }
+    }
+
+    /**
+     * Streams a container's stdout and stderr (Engine API {@code GET /containers/{id}/logs}), one decoded chunk at a
+     * time, from {@code since} (epoch seconds; 0 for all); with {@code follow} until the container stops or the
+     * thread is interrupted.
+     */
+    public void logs(String container, boolean follow, long since, java.util.function.Consumer<String> lines) {
+        call("cannot read the logs of " + container, () -> {
+            var command = client.logContainerCmd(container).withStdOut(true).withStdErr(true)
+                    .withFollowStream(follow);
+            if (since > 0) {
+                command.withSince((int) since);
+            }
+            try {
+                command.exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                        com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        lines.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Starts a container; one that already runs (the engine's 304) is what we wanted anyway. */
     public void start(String container) {
-        call("cannot start " + container, () -> client.startContainerCmd(container).exec());
+        try {
+            client.startContainerCmd(container).exec();
+        } catch (com.github.dockerjava.api.exception.NotModifiedException alreadyRunning) {
+            // a killed run may have left it running
+        } catch (RuntimeException e) {
+            throw new EngineException(machine(), "cannot start " + container, e);
+        }
     }
 
     public void stop(String container, Duration grace) {
@@ -302,6 +412,13 @@ public final class DockerEngine implements AutoCloseable {
             action.run();
             return null;
         });
+    }
+
+    /** The Engine API's registry auth: base64url of {@code {"username","password","serveraddress"}}. */
+    private static String registryAuthHeader(RegistryAuth.Login login, String registry) {
+        var json = JSON.createObjectNode().put("username", login.username()).put("password", login.password())
+                .put("serveraddress", registry);
+        return java.util.Base64.getUrlEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] readAll(InputStream body) throws IOException {

@@ -29,6 +29,10 @@ public record HostEndpoint(String machine, URI engine, String address, Optional<
         if ("tcp".equals(scheme) && (engine.getHost() == null || engine.getPort() < 1)) {
             throw new IllegalArgumentException(machine + ": engine '" + engine + "' needs a host and port");
         }
+        if ("tcp".equals(scheme) && engine.getPort() > 65535) {
+            throw new IllegalArgumentException(machine + ": engine '" + engine + "' has port " + engine.getPort()
+                    + "; expected 1-65535");
+        }
         if ("unix".equals(scheme) && tlsDirectory.isPresent()) {
             throw new IllegalArgumentException(machine + ": tls= only applies to a tcp:// engine");
         }

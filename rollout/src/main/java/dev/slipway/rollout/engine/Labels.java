@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
 
 /** The labels Slipway puts on the containers and records it creates: how live state is read back. */
 public final class Labels {
-    public static final String PREFIX = "dev.slipway.";
-    public static final String FLEET = PREFIX + "fleet";
-    public static final String SERVICE = PREFIX + "service";
-    public static final String MACHINE = PREFIX + "machine";
+    public static final String PREFIX = ImagePlanner.LABEL_PREFIX;
+    public static final String FLEET = ImagePlanner.FLEET_LABEL;
+    public static final String SERVICE = ImagePlanner.SERVICE_LABEL;
+    public static final String MACHINE = ImagePlanner.MACHINE_LABEL;
     /** The image as named in the definition, {@code repo:tag}. */
     public static final String IMAGE = PREFIX + "image";
     /** The registry digest of that image, {@code sha256:...}: what "same image" means. */
@@ -29,6 +29,8 @@ public final class Labels {
     public static final String HEALTH_PATH = PREFIX + "health-path";
     /** A hash of every container setting Slipway chooses besides the image, so a changed setting is an update. */
     public static final String SETTINGS = PREFIX + "settings";
+    /** The keyed digest (never the values) of the secrets the instance received, so a rotation is an update. */
+    public static final String SECRETS_DIGEST = PREFIX + "secrets-digest";
 
     public static final String LOCK_HOLDER = PREFIX + "lock.holder";
     public static final String LOCK_PID = PREFIX + "lock.pid";
