@@ -41,7 +41,7 @@ public final class FleetPlanner {
                 MachineProfile machine = machines.get(instance.machine());
                 ImagePlan image = imageOf(images, firstImage, service, machine);
                 instances.add(new InstancePlan(instance.id(), image.image(), image.exposedPorts(),
-                        image.healthCheck().orElseThrow(), RuntimePlan.of(service, machine)));
+                        image.healthCheck().orElseThrow(), RuntimePlan.of(service, machine), service.gpuMemory()));
             }
         }
         return new FleetPlan(fleet.name(), fleet.registry(), build, images, instances, rollout);

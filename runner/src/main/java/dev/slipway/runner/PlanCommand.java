@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
                 + "and the rollout order (canary wave, then batches). With --host/--hosts-file also what runs "
                 + "there: per machine and service create, update (old digest -> new), unchanged or remove, and the "
-                + "waves that would carry it. Changes nothing.",
+                + "waves that would carry it. --html/--dot draw the same as a page or a graph. Changes nothing.",
                 "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
@@ -44,6 +44,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     HostsOptions hosts;
 
+    @Mixin
+    PictureOptions pictures;
+
     @Option(names = "--json", description = "Print the plan as JSON (byte-identical for the same definition; "
             + "schema: docs/plan-json.md).")
     boolean json;
@@ -54,10 +57,15 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         hosts.check();
+        pictures.check();
         var planned = planning.plan("--tag", tag.tag(), batch.batchSize(), Optional.empty());
         FleetPlan plan = planned.plan();
         LivePlan live = hosts.configured() ? livePlan(planned) : null;
         PrintWriter out = spec.commandLine().getOut();
+        pictures.write(planned, Optional.ofNullable(live), out);
+        if (pictures.requested() && !json) {
+            return 0;
+        }
         if (json) {
             out.println(Json.write(PlanDocument.of(plan, live)));
         } else {

@@ -138,6 +138,14 @@ class RolloutEndToEndTest {
         Run plan = cli("plan", "--tag", "v2");
         assertTrue(plan.out().contains("0 to create, 5 to update, 0 unchanged, 0 to remove"), plan.out());
         assertTrue(plan.out().contains("~ bravo"), plan.out());
+        // the page colours each wave's instances as the live plan against these hosts says
+        Path page = dir.resolve("plan-v2.html");
+        Run pictured = cli("plan", "--tag", "v2", "--html", page.toString());
+        assertEquals(0, pictured.code(), pictured.err());
+        var drawn = org.jsoup.Jsoup.parse(Files.readString(page));
+        assertEquals(5, drawn.select("li.wave .chip.instance.action-update").size(), drawn.select("ol.waves").html());
+        assertEquals("bravo@mainpc: update — " + drawn.selectFirst("#machine-mainpc tr[data-service=bravo] .chip")
+                .attr("title"), drawn.selectFirst("li.wave .chip[title^=bravo@mainpc]").attr("title"));
 
         Run apply = cli("apply", "--tag", "v2", "--skip-build");
 
