@@ -4,7 +4,7 @@
 # Idempotent: packages already installed are not fetched again.
 set -euo pipefail
 
-packages=(docker.io docker-registry skopeo umoci tini busybox-static dpkg-dev curl iproute2 maven time apache2-utils)
+packages=(docker.io docker-registry skopeo umoci tini busybox-static dpkg-dev curl iproute2 maven time apache2-utils docker-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The parts of the Compose file format Slipway writes, as types: {@code version} 3.8 (read by docker-compose 1.27+
- * and by {@code docker compose} v2), then every service of one machine in rollout order.
+ * and by {@code docker compose} v2), then every service of one machine, by name (the YAML writer sorts map keys).
  */
 @JsonPropertyOrder({"version", "services"})
 public record ComposeFile(String version, Map<String, Service> services) {
