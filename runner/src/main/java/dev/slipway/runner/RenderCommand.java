@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,9 +139,26 @@ final class RenderCommand implements Callable<Integer> {
                 throw refused(e);
             }
             Inputs.write(rendering, out, spec.commandLine().getOut(), spec.commandLine().getErr());
+            warnAboutStaleManifests(rendering, out, spec.commandLine().getErr());
             return 0;
         }
+
+        /** Manifests an earlier rendering wrote for instances no longer planned: named, never deleted. */
+        private static void warnAboutStaleManifests(Rendering rendering, Path directory, PrintWriter err) {
+            var rendered = rendering.files().stream().map(RenderedFile::name).collect(Collectors.toSet());
+            try (Stream<Path> files = Files.list(directory)) {
+                files.map(f -> f.getFileName().toString()).filter(STALE_CANDIDATE.asPredicate())
+                        .filter(name -> !rendered.contains(name)).sorted()
+                        .forEach(name -> err.println("warning: " + directory.resolve(name) + " is not part of this "
+                                + "rendering and kustomization.yaml no longer lists it; delete it if it is stale"));
+            } catch (IOException e) {
+                err.println("warning: cannot list " + directory + ": " + e.getMessage());
+            }
+            err.flush();
+        }
     }
+
+    private static final Pattern STALE_CANDIDATE = Pattern.compile("^(deployment|service)-.*\\.yaml$");
 
     @Command(name = "compose", mixinStandardHelpOptions = true,
             description = {"A Compose file running one machine's services as the Docker hosts would (host network, "

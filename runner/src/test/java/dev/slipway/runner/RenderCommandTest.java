@@ -39,8 +39,14 @@ class RenderCommandTest {
         assertTrue(run.out().contains("wrote " + dir.resolve("k8s/kustomization.yaml")), run.out());
 
         byte[] first = Files.readAllBytes(dir.resolve("k8s/deployment-alpha-mainpc.yaml"));
-        assertEquals(0, run("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--digest",
-                ALPHA + ":t1-mainpc=" + DIGEST, "--out", dir.resolve("k8s").toString()).code());
+        Files.writeString(dir.resolve("k8s/deployment-gone-pc2.yaml"), "kind: Deployment\n");
+        Run again = run("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--digest",
+                ALPHA + ":t1-mainpc=" + DIGEST, "--out", dir.resolve("k8s").toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("warning: " + dir.resolve("k8s/deployment-gone-pc2.yaml") + " is not part "
+                + "of this rendering"), again.err());
+        assertEquals(5, again.err().lines().filter(l -> l.startsWith("warning: ")).count(), "4 unpinned, 1 stale: "
+                + again.err());
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("k8s/deployment-alpha-mainpc.yaml")));
     }
 
@@ -59,6 +65,13 @@ class RenderCommandTest {
         assertTrue(machine.err().contains("--machine: 'pc3' runs no service of fleet rollouttest; machines with "
                 + "services: mainpc, pc2"), machine.err());
         assertTrue(Files.notExists(dir.resolve("c.yaml")));
+    }
+
+    @Test
+    void renderWithoutATargetShowsItsTargetsAsAUsageError() {
+        Run run = run("render");
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("kubernetes") && run.err().contains("compose"), run.err());
     }
 
     record Run(int code, String out, String err) {
