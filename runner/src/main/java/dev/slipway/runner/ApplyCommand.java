@@ -36,6 +36,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     RolloutOptions rollout;
 
+    @Mixin
+    SwarmApply swarm;
+
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
 
@@ -46,6 +49,12 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (swarm.configured()) {
+            if (hosts.configured()) {
+                throw new UserError("--swarm and --host/--hosts-file exclude each other: a swarm places the services");
+            }
+            return swarm.run(planning, tag, build, rollout, skipBuild, stdout, stderr);
+        }
         if (!hosts.configured() && build.out != null && planning.registry().isPresent()) {
             throw new UserError("--out and --registry exclude each other without a host: --out is the local "
                     + "OCI output used when no host is configured");

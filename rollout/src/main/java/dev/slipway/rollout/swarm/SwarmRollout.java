@@ -1,0 +1,283 @@
+package dev.slipway.rollout.swarm;
+
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.ServiceUpdateState;
+import com.github.dockerjava.api.model.ServiceUpdateStatus;
+import com.github.dockerjava.api.model.SwarmNode;
+import com.github.dockerjava.api.model.Task;
+import com.github.dockerjava.api.model.TaskState;
+import dev.slipway.plan.FleetPlan;
+import dev.slipway.plan.Instance;
+import dev.slipway.plan.InstanceId;
+import dev.slipway.plan.InstancePlan;
+import dev.slipway.plan.Wave;
+import dev.slipway.rollout.health.GateVerdict;
+import dev.slipway.rollout.health.HealthEndpoint;
+import dev.slipway.rollout.health.HealthGate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Rolls a plan out to a swarm with the Docker hosts' semantics: wave by wave, the canary wave first; every changed
+ * instance's service is created or updated and must pass Swarm's own task health (its update completes) and
+ * Slipway's {@code /health} gate on its node. A failed wave is rolled back (Swarm's rollback for a service it
+ * rolled back itself, an update back to the previous spec otherwise; a service created by the wave is removed) and
+ * later waves are untouched. A service whose spec is unchanged is not updated.
+ */
+public final class SwarmRollout {
+    private static final Duration POLL = Duration.ofMillis(250);
+    /** Beyond the health check's own time: pulling the image and Swarm scheduling the task. */
+    private static final Duration SCHEDULING_ALLOWANCE = Duration.ofSeconds(60);
+
+    private final SwarmManager manager;
+    private final HealthGate gate;
+    private final Map<String, String> addresses;
+    private final Consumer<String> progress;
+
+    /**
+     * {@code addresses}: where a machine's services answer for the gate, when not at its node's own address (the
+     * one it joined the swarm with).
+     */
+    public SwarmRollout(SwarmManager manager, HealthGate gate, Map<String, String> addresses,
+            Consumer<String> progress) {
+        this.manager = manager;
+        this.gate = gate;
+        this.addresses = Map.copyOf(addresses);
+        this.progress = progress;
+    }
+
+    public SwarmReport apply(FleetPlan plan) {
+        Map<String, SwarmNode> nodes = manager.nodesByMachine();
+        Set<String> unplaced = new TreeSet<>(plan.machines());
+        unplaced.removeAll(nodes.keySet());
+        if (!unplaced.isEmpty()) {
+            throw new SwarmException("no swarm node is labelled " + SwarmServiceSpecs.MACHINE_LABEL + "=<machine> for "
+                    + String.join(", ", unplaced) + "; label one per machine (docker node update --label-add "
+                    + SwarmServiceSpecs.MACHINE_LABEL + "=MACHINE NODE); nothing was changed");
+        }
+        SwarmServiceSpecs specs = new SwarmServiceSpecs(plan);
+        Map<InstanceId, InstancePlan> instances = plan.instancesById();
+        List<SwarmOutcome> outcomes = new ArrayList<>();
+        for (Wave wave : plan.rollout().waves()) {
+            progress.accept("wave " + wave.number() + " (" + wave.kind().name().toLowerCase(Locale.ROOT) + "): "
+                    + String.join(", ", wave.instances().stream().map(i -> i.id().toString()).toList()));
+            List<Change> changes = new ArrayList<>();
+            for (Instance member : wave.instances()) {
+                InstancePlan instance = instances.get(member.id());
+                changes.add(start(specs, instance));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Change change : changes) {
+                if (change.action != SwarmOutcome.Action.UNCHANGED) {
+                    String failure = converge(change, nodes);
+                    change.failure = failure;
+                    if (failure != null) {
+                        failures.add(change.instance.id() + ": " + failure);
+                    }
+                }
+            }
+            if (failures.isEmpty()) {
+                changes.forEach(c -> outcomes.add(c.outcome(null)));
+                progress.accept("wave " + wave.number() + " passed");
+                continue;
+            }
+            for (Change change : changes) {
+                outcomes.add(change.outcome(rollBack(change)));
+            }
+            markNotStarted(plan, wave, outcomes);
+            String why = "wave " + wave.number() + " failed: " + String.join("; ", failures);
+            progress.accept(why);
+            return new SwarmReport(false, outcomes, why);
+        }
+        return new SwarmReport(true, outcomes, outcomes.stream()
+                .allMatch(o -> o.action() == SwarmOutcome.Action.UNCHANGED) ? "every service is up to date" : "done");
+    }
+
+    /** Creates or updates the instance's service unless Swarm already runs exactly this spec. */
+    private Change start(SwarmServiceSpecs specs, InstancePlan instance) {
+        ServiceSpec desired = specs.spec(instance);
+        Optional<Service> existing = manager.service(desired.getName());
+        if (existing.isEmpty()) {
+            String id = manager.create(desired);
+            progress.accept("  " + instance.id() + ": created service " + desired.getName() + " ("
+                    + instance.image() + ")");
+            return new Change(instance, SwarmOutcome.Action.CREATE, id, null, desired);
+        }
+        Service service = existing.get();
+        String running = label(service.getSpec(), SwarmServiceSpecs.SETTINGS);
+        if (running != null && running.equals(label(desired, SwarmServiceSpecs.SETTINGS))) {
+            progress.accept("  " + instance.id() + ": unchanged");
+            return new Change(instance, SwarmOutcome.Action.UNCHANGED, service.getId(), null, desired);
+        }
+        manager.update(service, desired);
+        progress.accept("  " + instance.id() + ": updating service " + desired.getName() + " "
+                + label(service.getSpec(), SwarmServiceSpecs.IMAGE) + " -> " + instance.image());
+        return new Change(instance, SwarmOutcome.Action.UPDATE, service.getId(), service.getSpec(), desired);
+    }
+
+    /** Null once Swarm's task is running healthy (an update completed) and Slipway's gate passed; else why not. */
+    private String converge(Change change, Map<String, SwarmNode> nodes) {
+        var health = change.instance.healthCheck();
+        Duration limit = Duration.ofSeconds(SwarmServiceSpecs.monitorSeconds(health)).plus(SCHEDULING_ALLOWANCE);
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "no task started";
+        while (System.nanoTime() < deadline) {
+            Service service = manager.service(change.name()).orElse(null);
+            if (service == null) {
+                return "service " + change.name() + " disappeared";
+            }
+            ServiceUpdateStatus update = service.getUpdateStatus();
+            ServiceUpdateState state = update == null ? null : update.getState();
+            if (state == ServiceUpdateState.ROLLBACK_STARTED || state == ServiceUpdateState.PAUSED) {
+                last = "Swarm is rolling back: " + update.getMessage();
+            } else if (state == ServiceUpdateState.ROLLBACK_COMPLETED || state == ServiceUpdateState.ROLLBACK_PAUSED) {
+                change.rolledBackBySwarm = true;
+                return "Swarm rolled it back (" + update.getMessage() + ")";
+            } else if (change.action == SwarmOutcome.Action.UPDATE && state != ServiceUpdateState.COMPLETED) {
+                last = "update " + (state == null ? "pending" : state.name().toLowerCase(Locale.ROOT));
+            } else {
+                Optional<Task> running = runningTask(change);
+                if (running.isPresent()) {
+                    return gate(change, running.get(), nodes);
+                }
+                last = lastTaskState(change);
+            }
+            sleep();
+        }
+        return "not running healthy within " + limit.toSeconds() + " s; last: " + last;
+    }
+
+    private String gate(Change change, Task task, Map<String, SwarmNode> nodes) {
+        String machine = change.instance.machine();
+        SwarmNode node = nodes.get(machine);
+        if (!node.getId().equals(task.getNodeId())) {
+            return "its task runs on node " + task.getNodeId() + ", not on " + machine + "'s node " + node.getId();
+        }
+        String address = addresses.getOrDefault(machine, node.getStatus().getAddress());
+        var health = change.instance.healthCheck();
+        GateVerdict verdict = gate.await(address, HealthEndpoint.of(health),
+                Duration.ofSeconds(Math.max(1, health.startPeriodSeconds())), () -> true);
+        if (verdict.passed()) {
+            progress.accept("  " + change.instance.id() + ": healthy on " + machine + " (" + verdict.lastAnswer().describe()
+                    + ")");
+            return null;
+        }
+        return "Slipway's gate on " + address + HealthEndpoint.of(health) + " failed: " + verdict.why();
+    }
+
+    /** A task of the desired spec's image, desired and actually running: Swarm starts it only once healthy. */
+    private Optional<Task> runningTask(Change change) {
+        String image = change.instance.image().text();
+        return manager.tasks(change.serviceId).stream()
+                .filter(t -> t.getDesiredState() == TaskState.RUNNING && t.getStatus() != null
+                        && t.getStatus().getState() == TaskState.RUNNING)
+                .filter(t -> t.getSpec() != null && t.getSpec().getContainerSpec() != null
+                        && image.equals(t.getSpec().getContainerSpec().getImage()))
+                .findFirst();
+    }
+
+    private String lastTaskState(Change change) {
+        return manager.tasks(change.serviceId).stream().filter(t -> t.getStatus() != null)
+                .max((a, b) -> String.valueOf(a.getStatus().getTimestamp())
+                        .compareTo(String.valueOf(b.getStatus().getTimestamp())))
+                .map(t -> "task " + t.getStatus().getState().name().toLowerCase(Locale.ROOT)
+                        + (t.getStatus().getMessage() == null ? "" : ": " + t.getStatus().getMessage())
+                        + (t.getStatus().getErr() == null ? "" : " (" + t.getStatus().getErr() + ")"))
+                .orElse("no task yet");
+    }
+
+    /** Puts one changed instance of a failed wave back as it was; returns what was done. */
+    private SwarmOutcome.Result rollBack(Change change) {
+        switch (change.action) {
+            case UNCHANGED:
+                return SwarmOutcome.Result.UNCHANGED;
+            case CREATE:
+                manager.remove(change.serviceId);
+                progress.accept("  " + change.instance.id() + ": removed the service this wave created");
+                return SwarmOutcome.Result.REMOVED;
+            default:
+                if (!change.rolledBackBySwarm) {
+                    Service current = manager.service(change.name()).orElseThrow();
+                    manager.update(current, change.previous);
+                    awaitUpdate(change);
+                }
+                progress.accept("  " + change.instance.id() + ": rolled back to "
+                        + label(change.previous, SwarmServiceSpecs.IMAGE));
+                return SwarmOutcome.Result.ROLLED_BACK;
+        }
+    }
+
+    private void awaitUpdate(Change change) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(SwarmServiceSpecs.monitorSeconds(
+                change.instance.healthCheck())).plus(SCHEDULING_ALLOWANCE).toNanos();
+        while (System.nanoTime() < deadline) {
+            ServiceUpdateStatus update = manager.service(change.name()).map(Service::getUpdateStatus).orElse(null);
+            if (update == null || update.getState() == ServiceUpdateState.COMPLETED
+                    || update.getState() == ServiceUpdateState.ROLLBACK_COMPLETED) {
+                return;
+            }
+            sleep();
+        }
+    }
+
+    private static void markNotStarted(FleetPlan plan, Wave failed, List<SwarmOutcome> outcomes) {
+        for (Wave wave : plan.rollout().waves()) {
+            if (wave.number() > failed.number()) {
+                wave.instances().forEach(i -> outcomes.add(new SwarmOutcome(i.id(), SwarmOutcome.Action.UNCHANGED,
+                        SwarmOutcome.Result.NOT_STARTED, "an earlier wave failed")));
+            }
+        }
+    }
+
+    private static String label(ServiceSpec spec, String key) {
+        return spec == null || spec.getLabels() == null ? null : spec.getLabels().get(key);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SwarmException("interrupted while waiting for the swarm");
+        }
+    }
+
+    /** One instance's service as this wave changed it. */
+    private static final class Change {
+        final InstancePlan instance;
+        final SwarmOutcome.Action action;
+        final String serviceId;
+        final ServiceSpec previous;
+        final ServiceSpec desired;
+        String failure;
+        boolean rolledBackBySwarm;
+
+        Change(InstancePlan instance, SwarmOutcome.Action action, String serviceId, ServiceSpec previous,
+                ServiceSpec desired) {
+            this.instance = instance;
+            this.action = action;
+            this.serviceId = serviceId;
+            this.previous = previous;
+            this.desired = desired;
+        }
+
+        String name() {
+            return desired.getName();
+        }
+
+        SwarmOutcome outcome(SwarmOutcome.Result rolledBack) {
+            SwarmOutcome.Result result = rolledBack != null ? rolledBack
+                    : action == SwarmOutcome.Action.UNCHANGED ? SwarmOutcome.Result.UNCHANGED
+                    : SwarmOutcome.Result.DONE;
+            return new SwarmOutcome(instance.id(), action, result, failure == null ? "" : failure);
+        }
+    }
+}
