@@ -7,7 +7,8 @@
 #   ./make-debian-repo.sh [DIR]        default DIR: examples/python-fleet/.debian-repo (gitignored)
 #
 # Slipway reads it as a mirror like any other: the locks name it relatively (`source file:.debian-repo/ ./ amd64`,
-# resolved against the fleet directory), or pass --debian-mirror DIR / SLIPWAY_DEBIAN_MIRROR=DIR.
+# resolved against the fleet directory), or pass --debian-mirror unsigned:DIR / SLIPWAY_DEBIAN_MIRROR=unsigned:DIR
+# (nothing signs a dpkg-scanpackages index, so it must be named unsigned; the locks record `index unsigned`).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -2,6 +2,8 @@ package dev.slipway.images.packages;
 
 import dev.slipway.dsl.DebianSuite;
 import dev.slipway.packages.debian.DebianSource;
+import dev.slipway.packages.debian.IndexCheck;
+import dev.slipway.packages.debian.IndexRefusedException;
 import dev.slipway.packages.debian.PackageIndex;
 import dev.slipway.packages.python.WheelSource;
 import java.io.FileNotFoundException;
@@ -18,21 +20,56 @@ import java.util.Optional;
  * http(s):// or file: URL or a directory, holding either a Debian archive ({@code dists/SUITE/…}) or a flat
  * repository ({@code Packages} beside the .debs, as {@code dpkg-scanpackages} writes it). Wheels come from a
  * PEP 503 simple index URL or a directory of .whl files.
+ *
+ * <p>A Debian index is believed only if its Release is signed by a key of the keyring ({@code --keyring}, else
+ * {@value #DEBIAN_KEYRING_VARIABLE}, else Debian's archive keyring); a repository without a signature (a local
+ * {@code dpkg-scanpackages} one) is read only when its mirror is named with the {@value #UNSIGNED_MARKER} marker.
  */
-public record PackageSources(Optional<URI> debianMirror, Optional<WheelSource> wheels) {
+public record PackageSources(Optional<URI> debianMirror, IndexCheck debianCheck, Optional<WheelSource> wheels) {
     public static final String DEBIAN_MIRROR_VARIABLE = "SLIPWAY_DEBIAN_MIRROR";
+    public static final String DEBIAN_KEYRING_VARIABLE = "SLIPWAY_DEBIAN_KEYRING";
     public static final String WHEELS_VARIABLE = "SLIPWAY_WHEELS";
+    /** Prefix of a mirror whose index has no signature and is to be read anyway: {@code unsigned:DIR}. */
+    public static final String UNSIGNED_MARKER = "unsigned:";
 
-    public static final PackageSources NONE = new PackageSources(Optional.empty(), Optional.empty());
+    public static final PackageSources NONE = new PackageSources(Optional.empty(), IndexCheck.debianArchive(),
+            Optional.empty());
 
-    /** Options win over the environment; blank means unset. Relative directories resolve against {@code workingDirectory}. */
+    public PackageSources(Optional<URI> debianMirror, Optional<WheelSource> wheels) {
+        this(debianMirror, IndexCheck.debianArchive(), wheels);
+    }
+
     public static PackageSources configured(Optional<String> debianMirror, Optional<String> wheels,
             Map<String, String> environment, Path workingDirectory) {
+        return configured(debianMirror, Optional.empty(), wheels, environment, workingDirectory);
+    }
+
+    /**
+     * Options win over the environment; blank means unset. Relative directories resolve against
+     * {@code workingDirectory}. A mirror written {@code unsigned:MIRROR} is read without a signature check.
+     */
+    public static PackageSources configured(Optional<String> debianMirror, Optional<String> keyring,
+            Optional<String> wheels, Map<String, String> environment, Path workingDirectory) {
         Optional<String> mirror = nonBlank(debianMirror).or(() -> nonBlank(Optional.ofNullable(
                 environment.get(DEBIAN_MIRROR_VARIABLE))));
+        Optional<String> keyringFile = nonBlank(keyring).or(() -> nonBlank(Optional.ofNullable(
+                environment.get(DEBIAN_KEYRING_VARIABLE))));
         Optional<String> wheelSource = nonBlank(wheels).or(() -> nonBlank(Optional.ofNullable(
                 environment.get(WHEELS_VARIABLE))));
-        return new PackageSources(mirror.map(m -> location(m, workingDirectory)),
+        boolean unsigned = mirror.filter(m -> m.startsWith(UNSIGNED_MARKER)).isPresent();
+        if (unsigned && keyringFile.isPresent()) {
+            throw new IllegalArgumentException("mirror " + mirror.get() + " is named unsigned, so no keyring ("
+                    + keyringFile.get() + ") checks it; drop one of the two");
+        }
+        if (unsigned && mirror.get().substring(UNSIGNED_MARKER.length()).isBlank()) {
+            throw new IllegalArgumentException("'" + UNSIGNED_MARKER + "' needs the mirror after it, e.g. "
+                    + UNSIGNED_MARKER + "/srv/debian-repo");
+        }
+        IndexCheck check = unsigned ? IndexCheck.unsigned()
+                : keyringFile.map(k -> IndexCheck.signedBy(workingDirectory.resolve(k).toAbsolutePath().normalize()))
+                        .orElse(IndexCheck.debianArchive());
+        return new PackageSources(mirror.map(m -> m.substring(unsigned ? UNSIGNED_MARKER.length() : 0))
+                .map(m -> location(m, workingDirectory)), check,
                 wheelSource.map(w -> wheelSource(w, workingDirectory)));
     }
 
@@ -62,7 +99,10 @@ public record PackageSources(Optional<URI> debianMirror, Optional<WheelSource> w
 
     /**
      * The index of {@code suite} at the configured mirror: the archive layout if it has one, else a flat repository
-     * at the mirror's root (whose packages must then be of the suite's architecture or "all").
+     * at the mirror's root (whose packages must then be of the suite's architecture or "all"), checked as
+     * {@link #debianCheck} says.
+     *
+     * @throws IndexRefusedException the index cannot be believed (bad or missing signature, expired, tampered)
      */
     public PackageIndex loadIndex(DebianSuite suite) throws IOException {
         URI mirror = debianMirror.orElseThrow(() -> new IllegalStateException("no Debian mirror configured"));
@@ -71,9 +111,12 @@ public record PackageSources(Optional<URI> debianMirror, Optional<WheelSource> w
                 DebianSource.archive(mirror.toString(), suite.suite(), suite.components(), suite.architecture()),
                 DebianSource.flat(mirror.toString(), suite.architecture()))) {
             try {
-                return PackageIndex.load(source);
+                return PackageIndex.load(source, debianCheck);
             } catch (FileNotFoundException e) {
                 tried.add(e.getMessage());
+            } catch (IndexRefusedException.Unsigned e) {
+                throw e.withAdvice("to read a repository that nothing signs (a local dpkg-scanpackages one), name "
+                        + "it unsigned: --debian-mirror " + UNSIGNED_MARKER + mirror);
             }
         }
         throw new FileNotFoundException("no Packages index at " + mirror + " for " + suite + ": tried "
