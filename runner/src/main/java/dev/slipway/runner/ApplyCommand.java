@@ -64,6 +64,11 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", description = "Images built at once (see build --help).")
     Integer parallel;
 
+    @Option(names = "--require-signed", paramLabel = "PUB",
+            description = "Refuse, before any change on a host, every image not signed by this public key "
+                    + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
+    String requireSigned;
+
     @Spec
     CommandSpec spec;
 
@@ -97,6 +102,10 @@ final class ApplyCommand implements Callable<Integer> {
         try (ConnectedHosts connected = hosts.connect(fleet, desired)) {
             if (!skipBuild) {
                 build(registry == null ? fleet.registry() : registry, insecure, null);
+            }
+            if (requireSigned != null) {
+                RequiredSignatures.require(requireSigned, desired.instances().stream()
+                        .map(i -> i.instance().image()).distinct().toList(), insecure);
             }
             return rollout.roll("apply", desired, connected, stdout, stderr);
         }

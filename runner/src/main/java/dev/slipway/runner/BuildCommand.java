@@ -15,6 +15,7 @@ import dev.slipway.images.InvalidBuildInputException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.SlipwayCache;
 import dev.slipway.images.packages.PackagedBaseStep;
+import dev.slipway.images.supplychain.SigningKeys;
 import dev.slipway.plan.BuildIdentity;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.ImagePlanner;
@@ -74,12 +75,19 @@ final class BuildCommand implements Callable<Integer> {
             description = "Images built at once. Default: the number of processors.")
     Integer parallel;
 
+    @Option(names = "--sign", paramLabel = "KEY",
+            description = "With --registry: sign each pushed manifest digest in cosign's key-based format "
+                    + "(sha256-<digest>.sig). KEY: an ECDSA P-256 private key in PEM (openssl ecparam -name "
+                    + "prime256v1 -genkey, or PKCS#8), a file or env://VARIABLE; never printed.")
+    String sign;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         BuildTarget target = target();
+        Optional<SigningKeys.SigningKey> signingKey = signingKey(target);
         SlipwayCache slipwayCache = slipwayCache(cache);
         FleetSource source = options.load(slipwayCache);
         FleetSpec fleetSpec = registry == null ? source.spec() : source.spec().registry(registry);
@@ -100,10 +108,10 @@ final class BuildCommand implements Callable<Integer> {
         out.flush();
         long started = System.nanoTime();
         BuildReport report;
+        PackagedBaseStep packaged = new PackagedBaseStep(packageSources.sources(),
+                (target instanceof BuildTarget.Tarballs t ? t.directory() : DEFAULT_OUT).resolve("sbom"));
         try {
-            report = new FleetImageBuilder().withPackages(new PackagedBaseStep(packageSources.sources(),
-                    (target instanceof BuildTarget.Tarballs t ? t.directory() : DEFAULT_OUT).resolve("sbom")))
-                    .build(request, new ProgressPrinter(out));
+            report = new FleetImageBuilder().withPackages(packaged).build(request, new ProgressPrinter(out));
         } catch (InvalidBuildInputException e) {
             List<String> lines = new ArrayList<>(e.problems().stream().map(InputProblem::toString).toList());
             lines.add(e.problems().size() + " problem(s); nothing was built.");
@@ -116,6 +124,9 @@ final class BuildCommand implements Callable<Integer> {
             throw new UserError(lines);
         }
         printTable(report, out);
+        if (target instanceof BuildTarget.Registry) {
+            PushedArtifactsPrinter.attach(report, packaged, signingKey, insecure, out);
+        }
         ImageWork work = report.totalWork();
         double seconds = (System.nanoTime() - started) / 1e9;
         if (target instanceof BuildTarget.Tarballs tarballs) {
@@ -134,6 +145,21 @@ final class BuildCommand implements Callable<Integer> {
     /** {@code --cache}, else the environment's: the layer caches and the compiled definitions live there. */
     static SlipwayCache slipwayCache(Path cache) {
         return cache == null ? SlipwayCache.fromEnvironment(System.getenv()) : new SlipwayCache(cache);
+    }
+
+    /** The --sign key, read before any work so a bad key costs nothing; only for a registry build. */
+    private Optional<SigningKeys.SigningKey> signingKey(BuildTarget target) {
+        if (sign == null) {
+            return Optional.empty();
+        }
+        if (!(target instanceof BuildTarget.Registry)) {
+            throw new UserError("--sign signs pushed images: it needs --registry");
+        }
+        try {
+            return Optional.of(SigningKeys.privateKey(sign, System.getenv()));
+        } catch (SigningKeys.KeyProblem e) {
+            throw new UserError("--sign: " + e.getMessage());
+        }
     }
 
     private BuildTarget target() {
