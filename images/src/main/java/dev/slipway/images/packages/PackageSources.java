@@ -57,9 +57,10 @@ public record PackageSources(Optional<URI> debianMirror, IndexCheck debianCheck,
         Optional<String> wheelSource = nonBlank(wheels).or(() -> nonBlank(Optional.ofNullable(
                 environment.get(WHEELS_VARIABLE))));
         boolean unsigned = mirror.filter(m -> m.startsWith(UNSIGNED_MARKER)).isPresent();
-        if (unsigned && keyringFile.isPresent()) {
+        // a keyring given with the mirror contradicts it; one from the environment is only a default
+        if (unsigned && nonBlank(keyring).isPresent()) {
             throw new IllegalArgumentException("mirror " + mirror.get() + " is named unsigned, so no keyring ("
-                    + keyringFile.get() + ") checks it; drop one of the two");
+                    + keyring.get().strip() + ") checks it; drop one of the two");
         }
         if (unsigned && mirror.get().substring(UNSIGNED_MARKER.length()).isBlank()) {
             throw new IllegalArgumentException("'" + UNSIGNED_MARKER + "' needs the mirror after it, e.g. "

@@ -195,6 +195,22 @@ class SignedIndexTest {
   }
 
   @Test
+  void aFlatRepositoryWithItsOwnInReleaseIsVerifiedToo() throws Exception {
+    Files.writeString(mirror.resolve("Packages"), ResolverTest.INDEX);
+    Files.writeString(mirror.resolve("Release"), SignedTestArchive.gpg(archive.gnupgHome, mirror, "apt-ftparchive",
+        "release", "."));
+    archive.sign(mirror, true, false);
+    DebianSource flat = DebianSource.flat(mirror.toString(), "amd64");
+    assertEquals(List.of(archive.fingerprint),
+        PackageIndex.load(flat, IndexCheck.signedBy(archive.keyring)).provenance().fingerprints());
+
+    Files.writeString(mirror.resolve("Packages"), ResolverTest.INDEX.replace("Size: 100", "Size: 101"));
+    IndexRefusedException e = assertThrows(IndexRefusedException.class,
+        () -> PackageIndex.load(flat, IndexCheck.signedBy(archive.keyring)));
+    assertTrue(e.getMessage().contains(mirror.toUri() + "Packages has SHA-256"), e.getMessage());
+  }
+
+  @Test
   void missingKeyringIsNamed() {
     Path none = mirror.resolve("no-such-keyring.gpg");
     IOException e = assertThrows(IOException.class, () -> PackageIndex.load(source(), IndexCheck.signedBy(none)));
