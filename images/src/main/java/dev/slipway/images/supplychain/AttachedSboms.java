@@ -22,12 +22,23 @@ public final class AttachedSboms {
         this.registry = registry;
     }
 
-    /** Pushes {@code sbom} for {@code image} (a pinned reference); returns the tag it is under. */
+    /**
+     * Pushes {@code sbom} for {@code image} (a pinned reference); returns the tag it is under. An SBOM with the same
+     * bytes already attached costs one manifest request (a no-op rebuild re-attaches every image's).
+     */
     public String attach(String image, byte[] sbom) throws IOException {
         ImageReference reference = CosignSignatures.parse(image);
         String digest = reference.getDigest().orElseThrow(() -> new IOException(image
                 + ": attach an SBOM to a pinned reference (repository@sha256:…)"));
         String tag = CosignSignatures.artifactTag(digest, "sbom");
+        String sbomDigest = "sha256:" + dev.slipway.images.Sha256.hex(sbom);
+        Optional<OciRegistry.Manifest> existing = registry.manifest(reference, tag);
+        if (existing.isPresent()) {
+            JsonNode layers = existing.get().json().path("layers");
+            if (layers.size() == 1 && sbomDigest.equals(layers.get(0).path("digest").asText())) {
+                return tag;
+            }
+        }
         String blob = registry.pushBlob(reference, sbom);
         ObjectNode layer = JSON.createObjectNode();
         layer.put("mediaType", ImageSbom.MEDIA_TYPE).put("size", sbom.length).put("digest", blob);

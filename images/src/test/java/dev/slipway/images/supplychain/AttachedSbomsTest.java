@@ -49,6 +49,11 @@ class AttachedSbomsTest {
             JsonNode layer = client.manifest(ImageReference.parse(image), tag).orElseThrow().json().path("layers").get(0);
             assertEquals("application/vnd.cyclonedx+json", layer.path("mediaType").asText());
 
+            String manifestDigest = client.manifest(ImageReference.parse(image), tag).orElseThrow().digest();
+            assertEquals(tag, sboms.attach(TestImages.pinned(image, digest), sbom));
+            assertEquals(manifestDigest, client.manifest(ImageReference.parse(image), tag).orElseThrow().digest(),
+                    "the same SBOM again leaves the attached one as it is");
+
             AttachedSboms.Attached back = sboms.read(image).orElseThrow();
             assertEquals(digest, back.digest());
             assertArrayEquals(sbom, back.sbom());
