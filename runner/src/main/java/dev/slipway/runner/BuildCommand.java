@@ -125,7 +125,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         printTable(report, out);
         if (target instanceof BuildTarget.Registry) {
-            PushedArtifactsPrinter.attach(report, packaged, signingKey, insecure, out);
+            PushedArtifactsPrinter.attach(report, packaged, signingKey, insecure, parallelism, out);
         }
         ImageWork work = report.totalWork();
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -19,11 +19,12 @@ final class PushedArtifactsPrinter {
     }
 
     static void attach(BuildReport report, PackagedBaseStep packaged, Optional<SigningKeys.SigningKey> key,
-            boolean insecure, PrintWriter out) {
+            boolean insecure, int parallelism, PrintWriter out) {
         OciRegistry registry = new OciRegistry(RegistryCredentials.fromEnvironment(System.getenv()), insecure);
+        long started = System.nanoTime();
         try {
             new PushedImageArtifacts(registry).attach(report.images(), plan -> packagedSbom(packaged.sbomPath(plan)),
-                    key, attached -> {
+                    key, parallelism, attached -> {
                         out.printf("%s  sbom %s%s%n", attached.image().image(), attached.sbomTag(),
                                 attached.signature().map(s -> (s.alreadySigned() ? ", already signed " : ", signed ")
                                         + s.signatureTag()).orElse(""));
@@ -34,7 +35,8 @@ final class PushedArtifactsPrinter {
                     + (key.isPresent() ? " and signatures" : "") + " failed: " + e.getMessage(),
                     "run build again: pushed images are up to date and only what is missing is attached."));
         }
-        key.ifPresent(k -> out.printf("signed %d images with the %s%n", report.images().size(), k));
+        out.printf("attached %d SBOMs%s in %.1f s%n", report.images().size(),
+                key.map(k -> " and signed the images with the " + k).orElse(""), (System.nanoTime() - started) / 1e9);
     }
 
     private static Optional<byte[]> packagedSbom(Path file) {

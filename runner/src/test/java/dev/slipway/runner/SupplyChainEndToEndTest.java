@@ -94,7 +94,8 @@ class SupplyChainEndToEndTest {
             assertTrue(Pattern.compile("(?m)^" + Pattern.quote(image) + "  sbom sha256-[0-9a-f]{64}\\.sbom, signed "
                     + "sha256-[0-9a-f]{64}\\.sig$").matcher(build.out()).find(), image + "\n" + build.out());
         }
-        assertTrue(build.out().contains("signed 6 images with the private key from " + key), build.out());
+        assertTrue(build.out().contains("attached 6 SBOMs and signed the images with the private key from " + key),
+                build.out());
         String secret = Files.readString(key).lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
         assertFalse((build.out() + build.err()).contains(secret), "the private key is printed");
 
