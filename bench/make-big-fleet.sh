@@ -98,6 +98,6 @@ public final class BigFleet implements FleetDefinitionSource {
 JAVA
 # its own cache for the compiled definition, as the bench's plan step
 SLIPWAY_CACHE="$out/.plan-cache" java -jar "$runner" lock --fleet "$out/BigFleet.java" \
-  --debian-mirror "$out/.debian-repo" > /dev/null
+  --debian-mirror "unsigned:$out/.debian-repo" > /dev/null
 rm -rf "$out/.plan-cache"
 echo "$out/BigFleet.java: $(du -sb "$tree" | cut -f1) bytes in $(find "$tree" -type f | wc -l) files"

@@ -8,7 +8,8 @@
 #
 # examples/python-fleet/make-debian-repo.sh and fleet-definition/make-debian-repo.sh call it with their paths.
 # Slipway reads it as a mirror like any other: the locks name it relatively (`source file:.debian-repo/ ./ amd64`,
-# resolved against the fleet directory), or pass --debian-mirror DIR / SLIPWAY_DEBIAN_MIRROR=DIR.
+# resolved against the fleet directory), or pass --debian-mirror unsigned:DIR / SLIPWAY_DEBIAN_MIRROR=unsigned:DIR
+# (nothing signs a dpkg-scanpackages index, so it must be named unsigned; the locks record `index unsigned`).
 set -euo pipefail
 
 if [ "$#" -ne 3 ]; then

@@ -6,6 +6,8 @@ set -euo pipefail
 
 packages=(docker.io docker-registry skopeo umoci tini busybox-static dpkg-dev curl iproute2 maven time apache2-utils pigz docker-compose
   chromium graphviz)  # plan --html is tested in headless Chromium, plan --dot with Graphviz
+# signed indexes and images: Debian's archive keyring, gpg/apt-ftparchive/xz to make a signed test archive, openssl
+packages+=(debian-archive-keyring gnupg apt-utils xz-utils openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -59,6 +59,6 @@ public final class FamilyLocks {
         URI mirror = sources.debianMirror()
                 .orElseGet(() -> PackageSources.location(locked.mirror().toString(), fleetDirectory));
         DebianSource source = new DebianSource(mirror, locked.suite(), locked.components(), locked.architecture());
-        return new DebianLock(lock.family(), source, lock.packages());
+        return new DebianLock(lock.family(), source, lock.provenance(), lock.packages());
     }
 }

@@ -95,7 +95,7 @@ public final class FleetLocker {
             }
             lockedByFamily.put(family.name(), adds);
             DebianLock lock = new DebianLock(family.name(), FamilyLocks.recorded(closure.source(), fleetDirectory),
-                    adds);
+                    closure.provenance(), adds);
             locks.add(new LockedFamily(family, FamilyLocks.debianLock(fleetDirectory, family), lock));
         }
         if (!problems.isEmpty()) {

@@ -1,8 +1,11 @@
 package dev.slipway.runner;
 
+import dev.slipway.images.BuildTarget;
 import dev.slipway.rollout.DesiredFleet;
+import dev.slipway.rollout.DesiredInstance;
 import dev.slipway.rollout.engine.ConnectedHosts;
 import java.io.PrintWriter;
+import java.security.interfaces.ECPublicKey;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +20,11 @@ import picocli.CommandLine.Spec;
                 + "a health gate (GET on the health check's path -> 200 {\"status\":\"ok\"} within the start "
                 + "period), a failed wave rolled back. Appends one line to the audit log.",
                 "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
+                "With --require-signed PUB, every image of the rollout must carry a cosign signature by that key "
+                        + "(build --sign, or apply --sign) before any host is changed.",
                 "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
-                        + "option value, failed build, unreachable host, lock held, image not in the registry), "
+                        + "option value, failed build, unreachable host, lock held, image not in the registry or not "
+                        + "signed as --require-signed says), "
                         + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
@@ -41,6 +47,11 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
+
+    @Option(names = "--require-signed", paramLabel = "PUB",
+            description = "Refuse, before any change on a host, every image not signed by this public key "
+                    + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
+    String requireSigned;
 
     @Spec
     CommandSpec spec;
@@ -66,6 +77,12 @@ final class ApplyCommand implements Callable<Integer> {
         rollout.stopGrace();
         build.parallelism();
         build.packageSources.sources();
+        if (build.sign != null && skipBuild) {
+            throw new UserError("--sign signs the images apply builds, and --skip-build builds none");
+        }
+        build.signingKey(hosts.configured() ? BuildTarget.registry(build.insecure) : target);
+        Optional<ECPublicKey> requiredKey = Optional.ofNullable(requireSigned)
+                .map(k -> RegistryAccess.publicKey("--require-signed", k));
         hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
         DesiredFleet desired = DesiredFleet.of(planned.plan());
@@ -91,6 +108,10 @@ final class ApplyCommand implements Callable<Integer> {
                 } catch (UserError e) {
                     throw e.followedBy("apply: the build failed; nothing was rolled out.");
                 }
+            }
+            if (requiredKey.isPresent()) {
+                RequiredSignatures.require(requireSigned, requiredKey.get(), desired.instances().stream()
+                        .map(DesiredInstance::image).distinct().toList(), build.insecure);
             }
             return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected, secrets);
         }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
                 "Writes docker-load tarballs and images.json to --out (default target/slipway), or pushes to "
                         + "--registry. Registry credentials: " + RegistryCredentials.USERNAME_VARIABLE + "/"
                         + RegistryCredentials.PASSWORD_VARIABLE + ", else ~/.docker/config.json and its helpers.",
+                "A pushed image gets its CycloneDX SBOM beside it (sha256-<digest>.sbom, see sbom --help) and, "
+                        + "with --sign KEY, its cosign signature (sha256-<digest>.sig, see verify --help).",
                 "Exit codes: 0 built, 1 failed (invalid fleet, bad option value, a failed image or registry; "
                         + "every problem printed; no tag pushed for a failed image), 2 usage error."})
 final class BuildCommand implements Callable<Integer> {
@@ -33,6 +35,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         var target = build.target(planning.registry());
         build.parallelism();
+        build.signingKey(target);
         build.packageSources.sources();
         var out = spec.commandLine().getOut();
         var planned = planning.plan("--tag", tag.tag(), OptionalInt.empty(), java.util.Optional.of(out));

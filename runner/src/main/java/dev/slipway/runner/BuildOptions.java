@@ -1,13 +1,17 @@
 package dev.slipway.runner;
 
 import dev.slipway.images.BuildTarget;
+import dev.slipway.images.supplychain.SigningKeys;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** How {@code build} and {@code apply} build: where images go, plain HTTP, parallelism, package sources. */
+/**
+ * How {@code build} and {@code apply} build: where images go, plain HTTP, parallelism, package sources, the key
+ * pushed images are signed with.
+ */
 final class BuildOptions {
     static final Path DEFAULT_OUT = Path.of("target", "slipway");
     private static final Pattern LOOPBACK = Pattern.compile("(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]+)?");
@@ -24,8 +28,17 @@ final class BuildOptions {
             description = "Images built at once. Default: the number of processors.")
     Integer parallel;
 
+    // on both build and apply: apply builds exactly as build does, so `apply --sign K --require-signed P` works
+    @Option(names = "--sign", paramLabel = "KEY",
+            description = "Sign each pushed manifest digest in cosign's key-based format (sha256-<digest>.sig); "
+                    + "only when images are pushed. KEY: an ECDSA P-256 private key in PEM (openssl ecparam -name "
+                    + "prime256v1 -genkey, or PKCS#8), a file or env://VARIABLE; never printed.")
+    String sign;
+
     @Mixin
     PackageSourceOptions packageSources;
+
+    private Optional<SigningKeys.SigningKey> signingKey;
 
     /** Tarballs in --out (default target/slipway) or a push to {@code registry}; conflicting options refused. */
     BuildTarget target(Optional<String> registry) {
@@ -52,5 +65,24 @@ final class BuildOptions {
             throw new UserError("--parallel: " + parallelism + " is not positive; expected 1 or more");
         }
         return parallelism;
+    }
+
+    /** The --sign key, read once and before any work so a bad key costs nothing; only when images are pushed. */
+    Optional<SigningKeys.SigningKey> signingKey(BuildTarget target) {
+        if (sign == null) {
+            return Optional.empty();
+        }
+        if (target instanceof BuildTarget.Tarballs tarballs) {
+            throw new UserError("--sign signs pushed images, and this run pushes none (it writes tarballs to "
+                    + tarballs.directory() + "); images are pushed by build --registry and by apply to hosts");
+        }
+        if (signingKey == null) {
+            try {
+                signingKey = Optional.of(SigningKeys.privateKey(sign, System.getenv()));
+            } catch (SigningKeys.KeyProblem e) {
+                throw new UserError("--sign: " + e.getMessage());
+            }
+        }
+        return signingKey;
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Builds every image of a planned fleet towards a target and prints progress as it happens, then the table of
- * images and what the build had to do. {@code build} runs it; {@code apply} calls it before rolling out. A failure
+ * images, the SBOM (and, with --sign, the signature) attached beside every pushed image, and what the build had
+ * to do. {@code build} runs it; {@code apply} calls it before rolling out. A failure
  * is a {@link UserError} naming every image that failed; nothing is tagged for those.
  */
 final class ImageBuild {
@@ -42,11 +43,10 @@ final class ImageBuild {
         out.flush();
         long started = System.nanoTime();
         BuildReport report;
+        PackagedBaseWriter packaged = new PackagedBaseWriter(options.packageSources.sources(),
+                (target instanceof BuildTarget.Tarballs t ? t.directory() : BuildOptions.DEFAULT_OUT).resolve("sbom"));
         try {
-            report = new FleetImageBuilder().withPackages(new PackagedBaseWriter(options.packageSources.sources(),
-                    (target instanceof BuildTarget.Tarballs t ? t.directory() : BuildOptions.DEFAULT_OUT)
-                            .resolve("sbom")))
-                    .build(request, new ProgressPrinter(out));
+            report = new FleetImageBuilder().withPackages(packaged).build(request, new ProgressPrinter(out));
         } catch (InvalidBuildInputException e) {
             List<String> lines = new ArrayList<>(e.problems().stream().map(InputProblem::toString).toList());
             lines.add(e.problems().size() + " problem(s); nothing was built.");
@@ -59,6 +59,10 @@ final class ImageBuild {
             throw new UserError(lines);
         }
         printTable(report);
+        if (target instanceof BuildTarget.Registry registry) {
+            PushedArtifactsPrinter.attach(report, packaged, options.signingKey(target), registry.insecure(),
+                    options.parallelism(), out);
+        }
         ImageWork work = report.totalWork();
         double seconds = (System.nanoTime() - started) / 1e9;
         if (target instanceof BuildTarget.Tarballs tarballs) {

@@ -4,6 +4,7 @@ import dev.slipway.locks.FleetLocker;
 import dev.slipway.locks.LockProblems;
 import dev.slipway.locks.PackageSources;
 import dev.slipway.locks.WheelFleetLocker;
+import dev.slipway.packages.debian.IndexRefusedException;
 import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
 import dev.slipway.validation.Fleet;
@@ -112,6 +113,8 @@ final class LockCommand implements Callable<Integer> {
             List<String> lines = new ArrayList<>(e.problems().stream().map(PackageProblem::message).toList());
             lines.add(e.problems().size() + " problem(s); no lock was written.");
             throw new UserError(lines);
+        } catch (IndexRefusedException e) {
+            throw new UserError(List.of(e.getMessage(), "no lock was written."));
         } catch (IOException e) {
             throw new UserError("cannot read the Debian index at " + sources.debianMirror().get() + ": "
                     + e.getMessage());
@@ -121,7 +124,10 @@ final class LockCommand implements Callable<Integer> {
             out.printf("%-24s %3d packages  %s%s%n", locked.family().name(), locked.lock().packages().size(), file,
                     changed.contains(locked.file()) ? "" : "  (unchanged)");
         }
-        out.printf("locked %d families from %s%n", locks.size(), sources.debianMirror().get());
+        out.printf("locked %d families from %s (%s)%n", locks.size(), sources.debianMirror().get(), locks.stream()
+                .map(l -> l.lock().provenance().isSigned() ? "index signed by "
+                        + String.join(", ", l.lock().provenance().fingerprints()) : "index unsigned")
+                .distinct().collect(java.util.stream.Collectors.joining("; ")));
     }
 
     private static void deleteTree(Path root) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Fleets as code: validate, plan, build and roll out a fleet declared in Java.",
         subcommands = {ValidateCommand.class, PlanCommand.class, LockCommand.class, BuildCommand.class, ApplyCommand.class,
-                RollbackCommand.class, StatusCommand.class, LogsCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+                RollbackCommand.class, StatusCommand.class, LogsCommand.class, RenderCommand.class, VerifyCommand.class,
+                SbomCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

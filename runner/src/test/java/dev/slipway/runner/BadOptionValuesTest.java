@@ -89,6 +89,21 @@ class BadOptionValuesTest {
         cases.add(args("build", "--cache", plainFile.toString(), "--out", dir.resolve("out").toString()));
         cases.add(args("lock", "--debian-mirror", "ftp://mirror.invalid/debian"));
         cases.add(args("build", "--debian-mirror", "ftp://mirror.invalid/debian", "--out", dir.resolve("o").toString()));
+        cases.add(args("lock", "--debian-mirror", "unsigned:"));
+        cases.add(args("lock", "--debian-mirror", "unsigned:" + dir, "--keyring", plainFile.toString()));
+        cases.add(args("lock", "--debian-mirror", "unsigned:ftp://mirror.invalid/debian"));
+        cases.add(args("build", "--sign", dir.resolve("missing.key").toString(), "--registry", "127.0.0.1:5000/x"));
+        cases.add(args("build", "--sign", plainFile.toString(), "--registry", "127.0.0.1:5000/x"));
+        cases.add(args("build", "--sign", plainFile.toString(), "--out", dir.resolve("o").toString()));
+        cases.add(withHost("apply", "--sign", dir.resolve("missing.key").toString()));
+        cases.add(withHost("apply", "--sign", plainFile.toString(), "--skip-build"));
+        cases.add(withHost("apply", "--require-signed", dir.resolve("missing.pub").toString()));
+        cases.add(withHost("apply", "--require-signed", plainFile.toString()));
+        cases.add(args("verify", "--key", dir.resolve("missing.pub").toString(), "127.0.0.1:5000/x/y:1"));
+        cases.add(args("verify", "--key", plainFile.toString(), "127.0.0.1:5000/x/y:1"));
+        cases.add(args("verify", "127.0.0.1:5000/x/y:1"));
+        cases.add(args("sbom", "NOT A REFERENCE"));
+        cases.add(args("sbom", "--insecure", "registry.example/x/y:1"));
         cases.add(args("rollback", "--host", NO_ENGINE));
         cases.add(args("rollback", "--to"));
         cases.add(args("status"));
@@ -112,6 +127,15 @@ class BadOptionValuesTest {
 
     @Test
     void everyCommandsHelpListsItsExitCodesAndAUsageErrorIsTwo() {
+        for (String command : List.of("verify", "sbom")) {
+            Map<Integer, String> codes = HelpExitCodes.of(command);
+            assertTrue(codes.containsKey(0) && codes.get(1).contains("bad option value"), command + ": " + codes);
+            assertEquals("usage error", codes.get(2), command + ": " + codes);
+            Run unknown = run(List.of(command, "--key", "k.pub", "--no-such-option", "127.0.0.1:5000/x/y:1"));
+            assertEquals(2, unknown.code(), command);
+            assertTrue(unknown.err().startsWith("slipway " + command + ": ") && unknown.err().contains("option"),
+                    unknown.err());
+        }
         for (String command : COMMANDS) {
             Map<Integer, String> codes = HelpExitCodes.of(command);
             assertTrue(codes.containsKey(0) && codes.containsKey(1), command + ": " + codes);

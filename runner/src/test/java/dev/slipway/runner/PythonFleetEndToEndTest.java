@@ -78,7 +78,7 @@ class PythonFleetEndToEndTest {
         assertTrue(script.waitFor(10, TimeUnit.MINUTES), "make-debian-repo.sh timed out");
         assertEquals(0, script.exitValue(), Files.readString(work.resolve("make-debian-repo.log")));
         Run lock = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
-                repo.toString());
+                "unsigned:" + repo);
         assertEquals(0, lock.exitCode(), lock.err());
     }
 
@@ -100,9 +100,12 @@ class PythonFleetEndToEndTest {
         // a child locks only what its parents lack
         assertFalse(first.get("base-utils.debian.lock").contains("package libc6 "));
         assertTrue(first.get("base-utils.debian.lock").contains("package tzdata "));
+        // the flat repository was named unsigned, and every lock says so
+        first.values().forEach(text -> assertTrue(text.startsWith("# slipway debian lock v2\n")
+                && text.contains("\nindex unsigned\n"), text));
 
         Run again = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
-                repo.toString());
+                "unsigned:" + repo);
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("(unchanged)"), again.out());
         assertEquals(first, locks(fleet));
@@ -124,7 +127,7 @@ class PythonFleetEndToEndTest {
         try {
             Path overHttp = copyExample(work.resolve("fleet-http"));
             Run http = cli("lock", "--fleet", overHttp.resolve("ExampleFleet.java").toString(), "--debian-mirror",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+                    "unsigned:http://127.0.0.1:" + server.getAddress().getPort() + "/");
             assertEquals(0, http.exitCode(), http.err());
             Map<String, String> viaHttp = locks(overHttp);
             for (String name : first.keySet()) {
@@ -143,12 +146,27 @@ class PythonFleetEndToEndTest {
         Path definition = broken.resolve("ExampleFleet.java");
         Files.writeString(definition, Files.readString(definition)
                 .replace("\"tzdata\"", "\"tzdata\", \"no-such-package-xyz\""));
-        Run lock = cli("lock", "--fleet", definition.toString(), "--debian-mirror", repo.toString());
+        Run lock = cli("lock", "--fleet", definition.toString(), "--debian-mirror", "unsigned:" + repo);
         assertEquals(1, lock.exitCode(), lock.out());
         assertTrue(lock.err().contains("family 'base-utils': package 'no-such-package-xyz' is not in the index"),
                 lock.err());
         assertFalse(lock.err().contains("\tat "), lock.err());
         assertFalse(Files.exists(broken.resolve("locks")));
+    }
+
+    @Test
+    @Order(2)
+    void aRepositoryNothingSignsIsRefusedUnlessNamedUnsigned() throws Exception {
+        Path plain = copyExample(work.resolve("fleet-unsigned"));
+        Run lock = cli("lock", "--fleet", plain.resolve("ExampleFleet.java").toString(), "--debian-mirror",
+                repo.toString());
+        assertEquals(1, lock.exitCode(), lock.out());
+        assertTrue(lock.err().contains("Debian mirror " + repo.toUri()), lock.err());
+        assertTrue(lock.err().contains("no signature vouches for it"), lock.err());
+        assertTrue(lock.err().contains("--debian-mirror unsigned:" + repo.toUri()), lock.err());
+        assertFalse(lock.err().contains("\tat "), lock.err());
+        assertTrue(lock.err().contains("no lock was written."), lock.err());
+        assertFalse(Files.exists(plain.resolve("locks")));
     }
 
     @Test

@@ -76,6 +76,11 @@ public record DebianSource(URI mirror, String suite, List<String> components, St
     return components.stream().map(c -> "dists/" + suite + "/" + c + "/binary-" + architecture + "/").toList();
   }
 
+  /** The directory (relative to the mirror) whose Release lists the indexes: {@code dists/SUITE/}, or the flat one. */
+  String releaseDirectory() {
+    return isFlat() ? (suite.equals("./") ? "" : suite) : "dists/" + suite + "/";
+  }
+
   /** How messages name this source: {@code suite bookworm, main, amd64}. */
   public String describe() {
     return isFlat()

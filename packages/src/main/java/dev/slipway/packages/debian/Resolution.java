@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Objects;
 
 /** The dependency closure of one family: packages sorted by name, or the problems found. */
-public record Resolution(String family, DebianSource source, List<DebianPackage> packages,
-    List<PackageProblem> problems) {
+public record Resolution(String family, DebianSource source, IndexProvenance provenance,
+    List<DebianPackage> packages, List<PackageProblem> problems) {
 
   public Resolution {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(provenance, "provenance");
     packages = List.copyOf(packages);
     problems = List.copyOf(problems);
   }
@@ -23,6 +24,6 @@ public record Resolution(String family, DebianSource source, List<DebianPackage>
     if (!isComplete()) {
       throw new PackageProblems(problems);
     }
-    return new DebianLock(family, source, packages.stream().map(LockedPackage::of).toList());
+    return new DebianLock(family, source, provenance, packages.stream().map(LockedPackage::of).toList());
   }
 }

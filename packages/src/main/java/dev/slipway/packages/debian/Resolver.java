@@ -65,7 +65,7 @@ public final class Resolver {
     }
     List<PackageProblem> problems = new ArrayList<>();
     unsatisfied.forEach((key, needers) -> problems.add(explain(family, unsatisfiedGroups.get(key), needers)));
-    return new Resolution(family, index.source(), List.copyOf(chosen.values()), problems);
+    return new Resolution(family, index.source(), index.provenance(), List.copyOf(chosen.values()), problems);
   }
 
   private boolean satisfiedBy(Map<String, DebianPackage> chosen, Relation r) {

@@ -48,7 +48,7 @@ class DebianRepositoryTest {
     repo = LocalDebianRepository.create(work);
     source = DebianSource.flat(repo.toString(), "amd64");
     long start = System.nanoTime();
-    PackageIndex index = PackageIndex.load(source);
+    PackageIndex index = PackageIndex.load(source, IndexCheck.unsigned());
     Resolution resolution = new Resolver(index).resolve(FAMILY, REQUESTED);
     long resolveMillis = (System.nanoTime() - start) / 1_000_000;
     lock = resolution.toLock();
@@ -193,7 +193,7 @@ class DebianRepositoryTest {
 
   @Test
   void missingPackageIsRefusedNamingItAndTheFamily() throws IOException {
-    Resolution r = new Resolver(PackageIndex.load(source)).resolve(FAMILY, List.of("python3-minimal", "nosuch"));
+    Resolution r = new Resolver(PackageIndex.load(source, IndexCheck.unsigned())).resolve(FAMILY, List.of("python3-minimal", "nosuch"));
     assertEquals(List.of("family 'base-python': package 'nosuch' is not in the index (flat repository "
         + source.mirror() + ", amd64)"), r.problems().stream().map(PackageProblem::message).toList());
   }
@@ -254,7 +254,7 @@ class DebianRepositoryTest {
     try {
       DebianSource http = DebianSource.archive("http://127.0.0.1:" + server.getAddress().getPort() + "/debian",
           "bookworm", List.of("main"), "amd64");
-      DebianLock overHttp = new Resolver(PackageIndex.load(http)).resolve(FAMILY, REQUESTED).toLock();
+      DebianLock overHttp = new Resolver(PackageIndex.load(http, IndexCheck.unsigned())).resolve(FAMILY, REQUESTED).toLock();
       assertEquals(lock.packages(), overHttp.packages());
       List<FetchedPackage> got = new PackageFetcher(work.resolve("http-cache")).fetch(overHttp);
       assertEquals(digest, build(got, work.resolve("http.tar")));

@@ -1,0 +1,231 @@
+package dev.slipway.images.supplychain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import dev.slipway.images.RegistryCredentials;
+import dev.slipway.images.Sha256;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The few calls of the OCI distribution API that signatures and SBOMs need, over {@code java.net.http}: a manifest
+ * by tag or digest, a blob, a monolithic blob upload, a manifest PUT. Authenticates as the registry asks (HTTP
+ * Basic, or a Bearer token from its realm) with the credentials {@link RegistryCredentials} finds; a credential or
+ * token never appears in a message.
+ */
+public final class OciRegistry {
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String ACCEPT = String.join(", ", OCI_MANIFEST,
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern CHALLENGE_PARAMETER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final RegistryCredentials credentials;
+    private final boolean insecure;
+    private final HttpClient http;
+    /** Authorization header per registry and scope, once the registry asked for one. */
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+
+    public OciRegistry(RegistryCredentials credentials, boolean insecure) {
+        this.credentials = credentials;
+        this.insecure = insecure;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** A manifest as the registry stores it; {@code digest} is the SHA-256 of exactly these bytes. */
+    public record Manifest(String mediaType, byte[] bytes, String digest) {
+        public JsonNode json() throws IOException {
+            return JSON.readTree(bytes);
+        }
+    }
+
+    /** The manifest {@code reference} (a tag or {@code sha256:…}) of {@code image}'s repository; empty if none. */
+    public Optional<Manifest> manifest(ImageReference image, String reference) throws IOException {
+        HttpResponse<byte[]> response = send(image, false, HttpRequest.newBuilder(url(image, "manifests/" + reference))
+                .header("Accept", ACCEPT).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(response, 200, "GET manifest " + reference + " of " + repository(image));
+        String digest = "sha256:" + Sha256.hex(response.body());
+        if (reference.startsWith("sha256:") && !reference.equals(digest)) {
+            throw new IOException(repository(image) + ": the registry answered manifest " + reference + " with "
+                    + "content of digest " + digest);
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        return Optional.of(new Manifest(type, response.body(), digest));
+    }
+
+    /** The digest {@code image} (a tag or a digest reference) points at; empty if there is no such manifest. */
+    public Optional<String> digestOf(ImageReference image) throws IOException {
+        if (image.getDigest().isPresent()) {
+            return manifest(image, image.getDigest().get()).map(Manifest::digest);
+        }
+        return manifest(image, image.getTag().orElse("latest")).map(Manifest::digest);
+    }
+
+    /** A blob's bytes, refused unless they hash to {@code digest}; empty if the repository has no such blob. */
+    public Optional<byte[]> blob(ImageReference image, String digest) throws IOException {
+        HttpResponse<byte[]> response = send(image, false, HttpRequest.newBuilder(url(image, "blobs/" + digest)).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(response, 200, "GET blob " + digest + " of " + repository(image));
+        if (!digest.equals("sha256:" + Sha256.hex(response.body()))) {
+            throw new IOException(repository(image) + ": blob " + digest + " does not hash to its digest");
+        }
+        return Optional.of(response.body());
+    }
+
+    /** Uploads {@code content} unless the repository has it already; returns its digest. */
+    public String pushBlob(ImageReference image, byte[] content) throws IOException {
+        String digest = "sha256:" + Sha256.hex(content);
+        HttpResponse<byte[]> head = send(image, true, HttpRequest.newBuilder(url(image, "blobs/" + digest))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        if (head.statusCode() == 200) {
+            return digest;
+        }
+        HttpResponse<byte[]> start = send(image, true, HttpRequest.newBuilder(url(image, "blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        expect(start, 202, "start a blob upload to " + repository(image));
+        String location = start.headers().firstValue("Location").orElseThrow(() -> new IOException(
+                repository(image) + ": the registry started an upload without a Location"));
+        URI upload = url(image, "").resolve(location);
+        String query = (upload.getRawQuery() == null ? "" : upload.getRawQuery() + "&") + "digest="
+                + URLEncoder.encode(digest, StandardCharsets.UTF_8);
+        URI put = URI.create(upload.getScheme() + "://" + upload.getRawAuthority() + upload.getRawPath() + "?" + query);
+        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(put)
+                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
+        expect(done, 201, "upload blob " + digest + " to " + repository(image));
+        return digest;
+    }
+
+    /** PUTs a manifest under {@code tag}; returns its digest. */
+    public String putManifest(ImageReference image, String tag, String mediaType, byte[] manifest) throws IOException {
+        HttpResponse<byte[]> response = send(image, true, HttpRequest.newBuilder(url(image, "manifests/" + tag))
+                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
+        expect(response, 201, "PUT manifest " + tag + " to " + repository(image));
+        return "sha256:" + Sha256.hex(manifest);
+    }
+
+    /** {@code registry/repository}, as an image's name without tag or digest. */
+    public static String repository(ImageReference image) {
+        return image.getRegistry() + "/" + image.getRepository();
+    }
+
+    private URI url(ImageReference image, String path) {
+        return URI.create((insecure ? "http" : "https") + "://" + image.getRegistry() + "/v2/" + image.getRepository()
+                + "/" + path);
+    }
+
+    private HttpResponse<byte[]> send(ImageReference image, boolean push, HttpRequest.Builder request)
+            throws IOException {
+        String scope = "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull");
+        String key = image.getRegistry() + " " + scope;
+        request.timeout(TIMEOUT);
+        String authorization = authorizations.get(key);
+        if (authorization != null) {
+            request.setHeader("Authorization", authorization);
+        }
+        HttpResponse<byte[]> response = exchange(request.build());
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
+        if (challenge.isEmpty()) {
+            return response;
+        }
+        authorization = authorize(image, challenge.get(), scope);
+        authorizations.put(key, authorization);
+        request.setHeader("Authorization", authorization);
+        return exchange(request.build());
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);
+        }
+    }
+
+    /** The Authorization header for a 401 challenge: Basic with the credential, or a Bearer token from the realm. */
+    private String authorize(ImageReference image, String challenge, String scope) throws IOException {
+        Optional<Credential> credential;
+        try {
+            credential = credentials.credentialFor(image, log -> { });
+        } catch (CredentialRetrievalException e) {
+            throw new IOException(repository(image) + ": cannot get registry credentials (" + credentials + ")", e);
+        }
+        String basic = credential.map(c -> "Basic " + Base64.getEncoder().encodeToString(
+                (c.getUsername() + ":" + c.getPassword()).getBytes(StandardCharsets.UTF_8))).orElse(null);
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            if (basic == null) {
+                throw new IOException(image.getRegistry() + " asks for credentials and none were found ("
+                        + credentials + ")");
+            }
+            return basic;
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            throw new IOException(image.getRegistry() + " asks for an unknown authentication scheme");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        Matcher m = CHALLENGE_PARAMETER.matcher(challenge);
+        while (m.find()) {
+            parameters.put(m.group(1), m.group(2));
+        }
+        String realm = parameters.get("realm");
+        if (realm == null) {
+            throw new IOException(image.getRegistry() + " sent a Bearer challenge without a realm");
+        }
+        StringBuilder tokenUrl = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
+        if (parameters.containsKey("service")) {
+            tokenUrl.append("service=").append(URLEncoder.encode(parameters.get("service"), StandardCharsets.UTF_8))
+                    .append('&');
+        }
+        tokenUrl.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tokenUrl.toString())).timeout(TIMEOUT).GET();
+        if (basic != null) {
+            request.header("Authorization", basic);
+        }
+        HttpResponse<byte[]> response = exchange(request.build());
+        if (response.statusCode() != 200) {
+            throw new IOException(image.getRegistry() + ": the token service answered HTTP " + response.statusCode()
+                    + " for " + scope + " (" + credentials + ")");
+        }
+        JsonNode token = JSON.readTree(response.body());
+        String value = token.path("token").asText(token.path("access_token").asText(""));
+        if (value.isEmpty()) {
+            throw new IOException(image.getRegistry() + ": the token service answered without a token");
+        }
+        return "Bearer " + value;
+    }
+
+    private void expect(HttpResponse<byte[]> response, int status, String what) throws IOException {
+        if (response.statusCode() != status) {
+            String body = new String(response.body(), StandardCharsets.UTF_8).strip();
+            throw new IOException(what + ": HTTP " + response.statusCode()
+                    + (body.isEmpty() ? "" : " " + credentials.redact(body.substring(0, Math.min(body.length(), 300)))));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.slipway.images.supplychain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.cloud.tools.jib.api.ImageReference;
+import dev.slipway.images.RegistryCredentials;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.LayerPlan;
+import dev.slipway.testkit.LocalRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** SBOMs pushed beside their image under sha256-<digest>.sbom and read back, against the real docker-registry. */
+class AttachedSbomsTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BASE_DIGEST = "sha256:" + "a3".repeat(32);
+
+    private static ImagePlan plan(String image) {
+        return new ImagePlan(ImagePlan.Kind.FAMILY, "base-python", Optional.empty(),
+                dev.slipway.model.ImageReference.parse(image),
+                "docker.io/library/python:3.11-slim-bookworm@" + BASE_DIGEST, Optional.empty(),
+                List.of(new LayerPlan.MachineProfile("mainpc", Map.of()), new LayerPlan.Application("services/notes")),
+                List.of(), "10001:10001", List.of("/usr/bin/tini", "--"), List.of(), "/app", List.of(), Map.of(), Map.of(),
+                Optional.empty(), Map.of());
+    }
+
+    @Test
+    void everyImageGetsAnSbomNamingItsDigestItsBaseAndWhatSlipwayAdded() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
+            String image = registry.host() + "/slipway/base-python:1";
+            String digest = TestImages.push(client, image, "sbom");
+            byte[] packaged = ("{\"components\":[{\"type\":\"library\",\"name\":\"tini\",\"version\":\"0.19.0-1\","
+                    + "\"purl\":\"pkg:deb/debian/tini@0.19.0-1?arch=amd64\"}]}").getBytes(StandardCharsets.UTF_8);
+            byte[] sbom = ImageSbom.render(plan(image), digest, Optional.empty(), Optional.of(packaged));
+            assertArrayEquals(sbom, ImageSbom.render(plan(image), digest, Optional.empty(), Optional.of(packaged)),
+                    "the same image renders the same bytes");
+
+            AttachedSboms sboms = new AttachedSboms(client);
+            String tag = sboms.attach(TestImages.pinned(image, digest), sbom);
+            assertEquals("sha256-" + digest.substring(7) + ".sbom", tag);
+            JsonNode layer = client.manifest(ImageReference.parse(image), tag).orElseThrow().json().path("layers").get(0);
+            assertEquals("application/vnd.cyclonedx+json", layer.path("mediaType").asText());
+
+            String manifestDigest = client.manifest(ImageReference.parse(image), tag).orElseThrow().digest();
+            assertEquals(tag, sboms.attach(TestImages.pinned(image, digest), sbom));
+            assertEquals(manifestDigest, client.manifest(ImageReference.parse(image), tag).orElseThrow().digest(),
+                    "the same SBOM again leaves the attached one as it is");
+
+            AttachedSboms.Attached back = sboms.read(image).orElseThrow();
+            assertEquals(digest, back.digest());
+            assertArrayEquals(sbom, back.sbom());
+
+            JsonNode bom = JSON.readTree(back.sbom());
+            assertEquals("CycloneDX", bom.path("bomFormat").asText());
+            JsonNode subject = bom.path("metadata").path("component");
+            assertEquals(registry.host() + "/slipway/base-python", subject.path("name").asText());
+            assertEquals(digest.substring(7), subject.path("hashes").get(0).path("content").asText());
+            JsonNode components = bom.path("components");
+            assertEquals("docker.io/library/python", components.get(0).path("name").asText());
+            assertEquals(BASE_DIGEST, components.get(0).path("version").asText());
+            assertEquals("machine-profile", components.get(1).path("name").asText());
+            assertEquals("application", components.get(2).path("name").asText());
+            assertEquals("tini", components.get(3).path("name").asText());
+
+            // the tag moved to another image: that image has no SBOM yet
+            TestImages.push(client, image, "other");
+            assertTrue(sboms.read(image).isEmpty());
+            assertArrayEquals(sbom, sboms.read(TestImages.pinned(image, digest)).orElseThrow().sbom());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.slipway.runner;
+
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import dev.slipway.images.RegistryCredentials;
+import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.images.supplychain.SigningKeys;
+import java.security.interfaces.ECPublicKey;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The registry client and keys of {@code verify}, {@code sbom} and {@code apply --require-signed}. */
+final class RegistryAccess {
+    private static final Pattern LOOPBACK = Pattern.compile("(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]+)?");
+
+    private RegistryAccess() {
+    }
+
+    /** A client for {@code images}; plain HTTP only with {@code insecure}, and then only to loopback registries. */
+    static OciRegistry client(List<String> images, boolean insecure) {
+        for (String image : images) {
+            ImageReference reference;
+            try {
+                reference = ImageReference.parse(image);
+            } catch (InvalidImageReferenceException e) {
+                throw new UserError("'" + image + "' is not an image reference (HOST[:PORT]/REPOSITORY[:TAG|@sha256:…])");
+            }
+            if (insecure && !LOOPBACK.matcher(reference.getRegistry()).matches()) {
+                throw new UserError("--insecure: " + reference.getRegistry() + " is not a loopback address; plain "
+                        + "HTTP is only allowed to a registry on this machine (localhost, 127.x.x.x, [::1])");
+            }
+        }
+        return new OciRegistry(RegistryCredentials.fromEnvironment(System.getenv()), insecure);
+    }
+
+    /** The public key a signature must verify with: a PEM file or env://VARIABLE. */
+    static ECPublicKey publicKey(String option, String source) {
+        try {
+            return SigningKeys.publicKey(source, System.getenv());
+        } catch (SigningKeys.KeyProblem e) {
+            throw new UserError(option + ": " + e.getMessage());
+        }
+    }
+}
