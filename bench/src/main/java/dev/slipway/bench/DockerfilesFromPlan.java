@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -220,7 +219,7 @@ public final class DockerfilesFromPlan {
         if (health != null && !health.isNull()) {
             List<String> test = strings(health.get("test"));
             dockerfile.append(String.format("HEALTHCHECK --interval=%ds --timeout=%ds --start-period=%ds --retries=%d"
-                            + " CMD %s%n", health.get("intervalSeconds").asInt(), health.get("timeoutSeconds").asInt(),
+                    + " CMD %s%n", health.get("intervalSeconds").asInt(), health.get("timeoutSeconds").asInt(),
                     health.get("startPeriodSeconds").asInt(), health.get("retries").asInt(),
                     quoteJson(test.get(0).equals("CMD") ? test.subList(1, test.size()) : test)));
         }
@@ -257,7 +256,7 @@ public final class DockerfilesFromPlan {
 
     private static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = array.elements(); it.hasNext();) {
             values.add(it.next().asText());
         }
         return values;

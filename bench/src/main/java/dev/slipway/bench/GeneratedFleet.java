@@ -120,20 +120,20 @@ public final class GeneratedFleet {
         }
         java.append("""
 
-                    @Override
-                    public FleetSpec define() {
-                        return fleet("gen")
-                                .registry("127.0.0.1:5000/bench")
-                                .machines(MAINPC, PC2)
-                                .families(""");
+                @Override
+                public FleetSpec define() {
+                    return fleet("gen")
+                            .registry("127.0.0.1:5000/bench")
+                            .machines(MAINPC, PC2)
+                            .families(""");
         java.append(String.join(", ", FAMILIES.stream().map(FamilyShape::constant).toList())).append(")\n");
         java.append("                .services(\n");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < services; i++) {
             int health = 20000 + i;
             lines.add(String.format(Locale.ROOT, "                        service(\"%s\").family(%s).ports(%d, %d)"
-                            + ".on(%s).app(\"services/%s\")\n                                .command(\"httpd\", \"-f\", "
-                            + "\"-p\", \"%d\", \"-h\", \"/app/www\")",
+                    + ".on(%s).app(\"services/%s\")\n                                .command(\"httpd\", \"-f\", "
+                    + "\"-p\", \"%d\", \"-h\", \"/app/www\")",
                     serviceName(i), familyOf(i), 10000 + i, health, machinesOf(i), serviceName(i), health));
         }
         java.append(String.join(",\n", lines)).append(");\n    }\n}\n");
@@ -165,7 +165,7 @@ public final class GeneratedFleet {
 
     private static byte[] pythonText(Random random, int size) {
         String[] words = {"def", "return", "self", "value", "request", "response", "config", "model", "batch",
-            "import", "from", "class", "async", "await", "status", "health", "port", "tensor", "queue", "event"};
+                "import", "from", "class", "async", "await", "status", "health", "port", "tensor", "queue", "event"};
         StringBuilder text = new StringBuilder(size + 80);
         while (text.length() < size) {
             text.append("    ");

@@ -36,7 +36,8 @@ public final class ValidatePlanBenchmark {
     private static final int RUNS = 7;
 
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {1_000, 10_000, 100_000}
+        int[] sizes = args.length == 0
+                ? new int[]{1_000, 10_000, 100_000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         System.out.printf("%10s %10s %14s %12s %14s %10s %10s %10s%n", "services", "machines", "validate ms",
                 "plan ms", "peak heap MiB", "fleet MiB", "plans MiB", "alloc MiB");

@@ -70,7 +70,8 @@ public final class WheelInstallBenchmark {
         zip.write(b);
         zip.closeArchiveEntry();
         record.append(name).append(",sha256=").append(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(MessageDigest.getInstance("SHA-256").digest(b))).append(',').append(b.length).append('\n');
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(b))).append(',').append(b.length)
+                .append('\n');
     }
 
     /** Pseudo-random bytes: deflate cannot shrink them, so the wheel file is as large as what it unpacks to. */
@@ -80,7 +81,7 @@ public final class WheelInstallBenchmark {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] block = new byte[1 << 16];
         long x = 0x9E3779B97F4A7C15L * seed;
-        for (long done = 0; done < size; ) {
+        for (long done = 0; done < size;) {
             for (int i = 0; i < block.length; i += 8) {
                 x ^= x << 13;
                 x ^= x >>> 7;

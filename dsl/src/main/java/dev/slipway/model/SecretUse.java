@@ -7,7 +7,9 @@ package dev.slipway.model;
 public record SecretUse(String name, Delivery delivery) {
     public static final String DIRECTORY = "/run/secrets";
 
-    public enum Delivery { FILE, ENV }
+    public enum Delivery {
+        FILE, ENV
+    }
 
     public String path() {
         return DIRECTORY + "/" + name;

@@ -19,7 +19,8 @@ final class NameRule implements Rule {
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
         if (!NAME.matcher(fleet.name()).matches()) {
-            problems.add(Problem.fleet(fleet.name(), "name", "'" + fleet.name() + "' is not a valid name; " + EXPECTED));
+            problems.add(
+                    Problem.fleet(fleet.name(), "name", "'" + fleet.name() + "' is not a valid name; " + EXPECTED));
         }
         Set<String> seenServices = new HashSet<>();
         for (Service service : fleet.services()) {

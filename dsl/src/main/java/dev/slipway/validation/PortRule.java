@@ -24,7 +24,6 @@ public final class PortRule implements Rule {
         return problems;
     }
 
-
     @Override
     public void check(FleetSpec fleet, List<Problem> problems) {
         Map<String, Map<Integer, String>> ownerByPortByMachine = new HashMap<>();
@@ -37,7 +36,8 @@ public final class PortRule implements Rule {
             }
             Set<Integer> ports = new LinkedHashSet<>(List.of(service.servicePort(), service.healthPort()));
             for (MachineProfile machine : new LinkedHashSet<>(service.machines())) {
-                Map<Integer, String> owners = ownerByPortByMachine.computeIfAbsent(machine.name(), m -> new HashMap<>());
+                Map<Integer, String> owners = ownerByPortByMachine.computeIfAbsent(machine.name(),
+                        m -> new HashMap<>());
                 for (int port : ports) {
                     String owner = owners.putIfAbsent(port, service.name());
                     if (owner != null && !owner.equals(service.name())) {

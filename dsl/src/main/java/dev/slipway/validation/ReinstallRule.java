@@ -61,7 +61,8 @@ final class ReinstallRule implements Rule {
                     String project = pythonName(argument.split("[<>=!~;\\[ ]", 2)[0]);
                     String owner = family.get(DEBIAN_PYTHON_PREFIX + project);
                     problems.add(Problem.service(service.name(), "command", owner != null
-                            ? "installs '" + project + "' with pip, which its family already has (" + DEBIAN_PYTHON_PREFIX
+                            ? "installs '" + project + "' with pip, which its family already has ("
+                                    + DEBIAN_PYTHON_PREFIX
                                     + project + " from '" + owner + "'); remove the install"
                             : "installs '" + project + "' with pip; a service never installs packages, add it to "
                                     + "its family '" + service.family().name() + "' (or a new child family)"));

@@ -101,7 +101,7 @@ class RuntimeRulesTest {
                 service("odd").family(ROOT).ports(5002, 6002).on(GPU_BOX).gpus())).orThrow();
 
         assertEquals(List.of("service 'bare' gpus: family cuda-only needs CUDA but the service asks for no GPU, so its "
-                        + "container gets none; add .gpus() to the service or its family",
+                + "container gets none; add .gpus() to the service or its family",
                 "service 'odd' gpus: asks for GPUs but family root declares no CUDA architectures (.cuda(...))"),
                 FleetNotes.of(fleet));
     }

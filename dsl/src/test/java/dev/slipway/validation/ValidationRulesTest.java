@@ -54,7 +54,8 @@ class ValidationRulesTest {
     void aValidFleetCompiles() {
         Compilation compilation = Fleet.compile(fleetOf(web("a", 5000, 6000), web("b", 5001, 6001)));
         assertTrue(compilation.isValid(), () -> compilation.problems().toString());
-        assertEquals(List.of("root", "family-web"), compilation.orThrow().families().stream().map(Family::name).toList());
+        assertEquals(List.of("root", "family-web"),
+                compilation.orThrow().families().stream().map(Family::name).toList());
     }
 
     @Nested
@@ -150,7 +151,8 @@ class ValidationRulesTest {
             FleetSpec spec = fleetOf(web("a", 5000, 6000)).rollout(Rollout.canaryOn(machine("ghost")).batchesOf(0));
             assertEquals(List.of("fleet 'test' rollout: batch size 0 is not positive; expected 1 or more",
                     "fleet 'test' rollout: canary machine 'ghost' is not a machine of this fleet; expected one of: "
-                            + "cpubox, mainpc, pc2"), problems(spec));
+                            + "cpubox, mainpc, pc2"),
+                    problems(spec));
         }
 
         @Test
@@ -244,7 +246,8 @@ class ValidationRulesTest {
             String token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
             List<String> problems = problems(fleetOf(web("a", 5000, 6000).env("REGISTRY_AUTH", token)));
             assertEquals(1, problems.size());
-            assertTrue(problems.get(0).startsWith("service 'a' env: the value of REGISTRY_AUTH looks like a credential"));
+            assertTrue(
+                    problems.get(0).startsWith("service 'a' env: the value of REGISTRY_AUTH looks like a credential"));
             assertFalse(problems.get(0).contains(token.substring(4)), "the message must not print the value");
         }
 
@@ -292,11 +295,14 @@ class ValidationRulesTest {
 
         @Test
         void ordinaryValuesAreNotMistakenForSecrets() {
-            List<String> ordinary = List.of("meta-llama/Meta-Llama-3.1-8B-Instruct", "mistralai/Mistral-7B-Instruct-v0.3",
+            List<String> ordinary = List.of("meta-llama/Meta-Llama-3.1-8B-Instruct",
+                    "mistralai/Mistral-7B-Instruct-v0.3",
                     "TheBloke/Llama-2-13B-chat-GPTQ-4bit-128g-actorder_True", "/models/Qwen2.5-Coder-32B-Instruct-AWQ",
                     "http://model-ops-coordinator:7211/v1/chat/completions", "275b047f7247860080169dcb136d60d064e7546d",
-                    "sha256:3f1c0e2a9b7d51be0f9d2c338d21aa04c6e1199f89db2a71b0cebf8b2615a03a", "123e4567-e89b-12d3-a456-426614174000",
-                    "sk-learn", "risk-assessment-pipeline-for-speech-models", "hf_transfer", "hf_hub_enable_hf_transfer_for_large_models",
+                    "sha256:3f1c0e2a9b7d51be0f9d2c338d21aa04c6e1199f89db2a71b0cebf8b2615a03a",
+                    "123e4567-e89b-12d3-a456-426614174000",
+                    "sk-learn", "risk-assessment-pipeline-for-speech-models", "hf_transfer",
+                    "hf_hub_enable_hf_transfer_for_large_models",
                     "AffectiveProcessingCenterConfigurationV2", "en_US.UTF-8", "INFO", "512", "cuda:0,cuda:1",
                     "--max-model-len=8192 --gpu-memory-utilization=0.90 --tensor-parallel-size=2",
                     "sentence-transformers/all-MiniLM-L6-v2", "nvidia/Llama-3.1-Nemotron-70B-Instruct-HF",
@@ -336,7 +342,8 @@ class ValidationRulesTest {
     class Packages {
         @Test
         void debianFamiliesFromScratchWithValidNamesPass() {
-            Family os = family("os").from(Base.scratch()).debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3", "tini");
+            Family os = family("os").from(Base.scratch()).debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3",
+                    "tini");
             Family web = family("web").parent(os).debian(dev.slipway.dsl.DebianSuite.BOOKWORM, "python3-uvicorn")
                     .wheels("locks/web.lock");
             assertEquals(List.of(), problems(fleetOf(service("a").family(web).ports(5000, 6000).on(PC2))));

@@ -26,9 +26,12 @@ class FleetDefinitionTest {
     @Test
     void everyKnownServiceHasThePlannedPortsFamilyAndMachines() {
         FleetAssertions.assertThat(definition)
-                .service("model_ops_coordinator").hasPorts(7212, 8212).inFamily("family-llm-cu121").runsOn("mainpc").and()
-                .service("affective_processing_center").hasPorts(5560, 6560).inFamily("family-torch-cu121").runsOn("mainpc").and()
-                .service("real_time_audio_pipeline").hasPorts(5557, 6557).inFamily("family-torch-cu121").runsOn("mainpc", "pc2").and()
+                .service("model_ops_coordinator").hasPorts(7212, 8212).inFamily("family-llm-cu121").runsOn("mainpc")
+                .and()
+                .service("affective_processing_center").hasPorts(5560, 6560).inFamily("family-torch-cu121")
+                .runsOn("mainpc").and()
+                .service("real_time_audio_pipeline").hasPorts(5557, 6557).inFamily("family-torch-cu121")
+                .runsOn("mainpc", "pc2").and()
                 .service("unified_observability_center").hasPorts(9100, 9110).inFamily("family-web").runsOn("pc2").and()
                 .service("self_healing_supervisor").hasPorts(7009, 9008).inFamily("family-web").runsOn("pc2").and()
                 .service("central_error_bus").hasPorts(7150, 8150).inFamily("family-web").runsOn("pc2").and()

@@ -45,10 +45,10 @@ public final class FleetArbitraries {
     public static Arbitrary<FleetSpec> fleetSpecs() {
         Arbitrary<Integer> machineCount = Arbitraries.integers().between(1, 4);
         Arbitrary<List<Draft>> drafts = Combinators.combine(
-                        Arbitraries.integers().between(1, 15),
-                        Arbitraries.integers().between(0, 3),
-                        Arbitraries.integers().between(Port.LOWEST, 60000),
-                        Arbitraries.of(0, 0, 512, 1024))
+                Arbitraries.integers().between(1, 15),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(Port.LOWEST, 60000),
+                Arbitraries.of(0, 0, 512, 1024))
                 .as(Draft::new)
                 .list().ofMinSize(1).ofMaxSize(MAX_SERVICES);
         Arbitrary<Integer> batchSize = Arbitraries.integers().between(1, 6);

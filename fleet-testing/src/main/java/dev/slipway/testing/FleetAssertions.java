@@ -36,7 +36,8 @@ public final class FleetAssertions {
 
     public FleetAssertions isValid() {
         if (!compilation.isValid()) {
-            throw new AssertionError("expected fleet '" + spec.name() + "' to be valid, but:\n" + lines(compilation.problems()));
+            throw new AssertionError(
+                    "expected fleet '" + spec.name() + "' to be valid, but:\n" + lines(compilation.problems()));
         }
         return this;
     }
@@ -46,7 +47,9 @@ public final class FleetAssertions {
         Predicate<Problem> matches = p -> List.of(fragments).stream().allMatch(f -> p.toString().contains(f));
         if (compilation.problems().stream().noneMatch(matches)) {
             throw new AssertionError("expected a problem mentioning " + List.of(fragments) + ", but got:\n"
-                    + (compilation.problems().isEmpty() ? "  (none: the fleet is valid)" : lines(compilation.problems())));
+                    + (compilation.problems().isEmpty()
+                            ? "  (none: the fleet is valid)"
+                            : lines(compilation.problems())));
         }
         return this;
     }
@@ -72,7 +75,8 @@ public final class FleetAssertions {
     public ServiceAssertions service(String name) {
         Service service = spec.services().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("fleet '" + spec.name() + "' has no service '" + name
-                        + "'; it has: " + spec.services().stream().map(Service::name).collect(Collectors.joining(", "))));
+                        + "'; it has: "
+                        + spec.services().stream().map(Service::name).collect(Collectors.joining(", "))));
         return new ServiceAssertions(this, service);
     }
 

@@ -99,7 +99,8 @@ public final class FleetImageBuilder {
             for (ImagePlan plan : request.plans()) {
                 CompletableFuture<BuiltImage> parent = byImage.get(plan.base());
                 CompletableFuture<Optional<BuiltImage>> ready = parent == null
-                        ? CompletableFuture.completedFuture(Optional.empty()) : parent.thenApply(Optional::of);
+                        ? CompletableFuture.completedFuture(Optional.empty())
+                        : parent.thenApply(Optional::of);
                 // One push per repository at a time: docker-registry 2.x answers 500 when two pushes race on the
                 // same blob of one repository (a service's per-machine images share all but two layers).
                 CompletableFuture<BuiltImage> previous = lastByRepository.get(plan.image().repository());
@@ -173,8 +174,10 @@ public final class FleetImageBuilder {
         ProgressReporter reporter = new ProgressReporter(plan.image().text(), listener);
         try {
             Optional<PackagedBaseWriter.Started> packaged = packagedBase.isPresent()
-                    ? packagedBase.get().from(plan, parent, request, context, reporter) : Optional.empty();
-            JibContainerBuilder builder = packaged.isPresent() ? packaged.get().builder()
+                    ? packagedBase.get().from(plan, parent, request, context, reporter)
+                    : Optional.empty();
+            JibContainerBuilder builder = packaged.isPresent()
+                    ? packaged.get().builder()
                     : new BaseImageStep(request.credentials()).from(plan, parent, context, reporter);
             for (LayerPlan layer : plan.layers()) {
                 layerSteps.layer(plan, layer, context).ifPresent(builder::addFileEntriesLayer);
@@ -212,7 +215,8 @@ public final class FleetImageBuilder {
             OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
                     .run(plan, prepared.builder(), context, prepared.reporter());
             long size = outcome.tarball().isPresent()
-                    ? Files.size(outcome.tarball().get()) : prepared.reporter().blobBytes();
+                    ? Files.size(outcome.tarball().get())
+                    : prepared.reporter().blobBytes();
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
                     outcome.tarball(), prepared.reporter().work());
             if (prepared.fingerprint().isPresent()) {

@@ -136,7 +136,8 @@ final class PushHistory implements AutoCloseable {
 
     private Optional<String> authenticatedDigestOfTag(ImageReference reference, String tag)
             throws IOException, RegistryException, CredentialRetrievalException {
-        Optional<Credential> credential = credentials.credentialFor(reference, log -> { });
+        Optional<Credential> credential = credentials.credentialFor(reference, log -> {
+        });
         RegistryClient client = RegistryClient.factory(EventHandlers.NONE, reference.getRegistry(),
                 reference.getRepository(), jibHttp()).setCredential(credential.orElse(null)).newRegistryClient();
         if (!client.doPullBearerAuth()) {
@@ -150,7 +151,8 @@ final class PushHistory implements AutoCloseable {
 
     private synchronized FailoverHttpClient jibHttp() {
         if (jibHttp == null) {
-            jibHttp = new FailoverHttpClient(insecure, JibSystemProperties.sendCredentialsOverHttp(), log -> { });
+            jibHttp = new FailoverHttpClient(insecure, JibSystemProperties.sendCredentialsOverHttp(), log -> {
+            });
         }
         return jibHttp;
     }

@@ -27,7 +27,7 @@ public final class Sha256 {
         MessageDigest digest = digest();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int read; (read = in.read(buffer)) != -1; ) {
+            for (int read; (read = in.read(buffer)) != -1;) {
                 digest.update(buffer, 0, read);
             }
         }

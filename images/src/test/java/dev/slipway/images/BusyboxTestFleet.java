@@ -51,7 +51,8 @@ final class BusyboxTestFleet {
     /** Writes the inputs (base tarball, family file, two app dirs) into {@code dir}. */
     static BusyboxTestFleet create(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("base"));
-        Path rootfsTar = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
+        Path rootfsTar = BusyboxTiniRootfs.create(dir.resolve("build/rootfs"))
+                .writeTar(dir.resolve("build/rootfs.tar"));
         DockerArchive.wrap(rootfsTar, dir.resolve("base/busybox-tini.tar"), "slipway-test/busybox-tini:base");
         deleteTree(dir.resolve("build"));
         Files.createDirectories(dir.resolve("shared"));
@@ -69,7 +70,7 @@ final class BusyboxTestFleet {
 
     /** The same fleet over a copy of its inputs in another directory. */
     BusyboxTestFleet at(Path otherDir) {
-        return new BusyboxTestFleet(otherDir, new int[] {helloPort, helloHealthPort, echoPort, echoHealthPort});
+        return new BusyboxTestFleet(otherDir, new int[]{helloPort, helloHealthPort, echoPort, echoHealthPort});
     }
 
     FleetSpec spec(String registry) {

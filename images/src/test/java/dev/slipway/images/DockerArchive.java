@@ -28,7 +28,7 @@ final class DockerArchive {
         byte[] manifest = ("[{\"Config\":\"config.json\",\"RepoTags\":[\"" + repoTag + "\"],"
                 + "\"Layers\":[\"layer.tar\"]}]").getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = Files.newOutputStream(archive);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             add(tar, "manifest.json", manifest);
             add(tar, "config.json", config);

@@ -21,7 +21,8 @@ final class Exec {
             Path stderr = Files.createTempFile("slipway-exec-", ".err");
             try {
                 Process process = new ProcessBuilder(argv).redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectError(stderr.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .start();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();

@@ -54,6 +54,7 @@ class ImageFingerprintTest {
     void valuesCannotRunIntoEachOther() throws IOException {
         Path file = dir.resolve("main.py");
         Files.writeString(file, "x\n");
-        assertNotEquals(fingerprint(file, Map.of("A", "1, B=2"), "p"), fingerprint(file, Map.of("A", "1", "B", "2"), "p"));
+        assertNotEquals(fingerprint(file, Map.of("A", "1, B=2"), "p"),
+                fingerprint(file, Map.of("A", "1", "B", "2"), "p"));
     }
 }

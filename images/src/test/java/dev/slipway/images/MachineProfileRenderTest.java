@@ -64,8 +64,11 @@ class MachineProfileRenderTest {
         int length = random.nextInt(12);
         for (int c = 0; c < length; c++) {
             int kind = random.nextInt(10);
-            text.appendCodePoint(kind == 0 ? random.nextInt(0x20) : kind == 1 ? 0x80 + random.nextInt(0x2000)
-                    : kind == 2 ? "\"\\/".charAt(random.nextInt(3)) : 0x20 + random.nextInt(0x5f));
+            text.appendCodePoint(kind == 0
+                    ? random.nextInt(0x20)
+                    : kind == 1
+                            ? 0x80 + random.nextInt(0x2000)
+                            : kind == 2 ? "\"\\/".charAt(random.nextInt(3)) : 0x20 + random.nextInt(0x5f));
         }
         return text.toString();
     }

@@ -214,8 +214,8 @@ class RegistryAuthTest {
         String path = image.substring(registry.host().length() + 1);
         int colon = path.lastIndexOf(':');
         return http.send(authorized("/v2/" + path.substring(0, colon) + "/manifests/" + path.substring(colon + 1))
-                        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
-                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 

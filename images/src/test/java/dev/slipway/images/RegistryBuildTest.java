@@ -44,8 +44,10 @@ class RegistryBuildTest {
     private static final Pattern BLOB_UPLOAD = Pattern.compile("\"POST /v2/[^ \"]*/blobs/uploads/");
     private static final Pattern MANIFEST_PUT = Pattern.compile("\"PUT /v2/[^ \"]*/manifests/");
     private static final Pattern MANIFEST_HEAD = Pattern.compile("\"HEAD /v2/[^ \"]*/manifests/");
-    private static final Pattern UPLOAD_DONE = Pattern.compile("\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]* HTTP/1.1\" 201");
-    private static final Pattern MOUNTED = Pattern.compile("\"POST /v2/[^ \"]*/blobs/uploads/\\?mount=[^ \"]* HTTP/1.1\" 201");
+    private static final Pattern UPLOAD_DONE = Pattern
+            .compile("\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]* HTTP/1.1\" 201");
+    private static final Pattern MOUNTED = Pattern
+            .compile("\"POST /v2/[^ \"]*/blobs/uploads/\\?mount=[^ \"]* HTTP/1.1\" 201");
     private static final Pattern REQUEST = Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/");
     private static final String MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
@@ -78,7 +80,8 @@ class RegistryBuildTest {
 
     private BuildReport push() {
         return new FleetImageBuilder().build(
-                fleet.request(registryName, BuildTarget.registry(true), work.resolve("cache")), ProgressListener.SILENT);
+                fleet.request(registryName, BuildTarget.registry(true), work.resolve("cache")),
+                ProgressListener.SILENT);
     }
 
     @Test
@@ -208,7 +211,7 @@ class RegistryBuildTest {
         String alphaTag = alpha.image().substring(registry.host().length() + 1);
         int colon = alphaTag.lastIndexOf(':');
         HttpResponse<String> moved = http.send(HttpRequest.newBuilder(URI.create("http://" + registry.host()
-                        + "/v2/" + alphaTag.substring(0, colon) + "/manifests/" + alphaTag.substring(colon + 1)))
+                + "/v2/" + alphaTag.substring(0, colon) + "/manifests/" + alphaTag.substring(colon + 1)))
                 .header("Content-Type", MANIFEST_V2).PUT(HttpRequest.BodyPublishers.ofString(betaManifest)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, moved.statusCode(), moved.body());
@@ -252,7 +255,7 @@ class RegistryBuildTest {
         String path = image.substring(registry.host().length() + 1);
         int colon = path.lastIndexOf(':');
         return http.send(HttpRequest.newBuilder(URI.create("http://" + registry.host() + "/v2/"
-                        + path.substring(0, colon) + "/" + kind + "/" + path.substring(colon + 1)))
+                + path.substring(0, colon) + "/" + kind + "/" + path.substring(colon + 1)))
                 .header("Accept", MANIFEST_V2).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -47,11 +47,13 @@ class RegistryDiesMidBuildTest {
             Duration afterTheKill = Duration.ofNanos(System.nanoTime() - killedAt.get());
 
             System.out.println("build gave up " + afterTheKill.toMillis() + " ms after the registry was killed");
-            assertTrue(killedAt.get() != 0, "the registry was killed during the first service image: " + failed.failures());
+            assertTrue(killedAt.get() != 0,
+                    "the registry was killed during the first service image: " + failed.failures());
             assertTrue(afterTheKill.compareTo(GIVES_UP_WITHIN) < 0, afterTheKill + ": " + failed.failures());
             assertFalse(failed.failures().isEmpty());
             assertTrue(failed.failures().stream().anyMatch(f -> f.reason().contains(registry.host())
-                    && f.reason().toLowerCase(java.util.Locale.ROOT).contains("refused")), failed.failures().toString());
+                    && f.reason().toLowerCase(java.util.Locale.ROOT).contains("refused")),
+                    failed.failures().toString());
         } finally {
             registry.close();
         }

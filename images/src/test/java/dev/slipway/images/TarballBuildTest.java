@@ -141,8 +141,10 @@ class TarballBuildTest {
                 () -> build(fleet.at(broken), out, work.resolve("cache-broken")));
         List<String> problems = refused.problems().stream().map(InputProblem::toString).toList();
         assertEquals(List.of(
-                "service echo on alpha: " + broken.resolve("services/echo") + " does not exist (application directory \"services/echo\")",
-                "service echo on beta: " + broken.resolve("services/echo") + " does not exist (application directory \"services/echo\")"),
+                "service echo on alpha: " + broken.resolve("services/echo")
+                        + " does not exist (application directory \"services/echo\")",
+                "service echo on beta: " + broken.resolve("services/echo")
+                        + " does not exist (application directory \"services/echo\")"),
                 problems);
         assertFalse(Files.exists(out), "nothing is written when inputs are missing");
         assertFalse(Files.exists(work.resolve("cache-broken")), "not even the cache is touched");
@@ -153,7 +155,8 @@ class TarballBuildTest {
         Path copy = work.resolve("one-change");
         BusyboxTestFleet.copyTree(fleet.dir, copy);
         BusyboxTestFleet changed = fleet.at(copy);
-        Map<String, String> before = ImageIndex.digests(build(changed, work.resolve("out-c1"), work.resolve("cache-c")));
+        Map<String, String> before = ImageIndex
+                .digests(build(changed, work.resolve("out-c1"), work.resolve("cache-c")));
         Files.writeString(copy.resolve("services/hello/www/index.html"), "<h1>hello, again</h1>\n");
         BuildReport after = build(changed, work.resolve("out-c2"), work.resolve("cache-c"));
         for (BuiltImage image : after.images()) {

@@ -75,7 +75,8 @@ public record PackageSources(Optional<URI> debianMirror, IndexCheck debianCheck,
             throw new IllegalArgumentException("'" + UNSIGNED_MARKER + "' needs the mirror after it, e.g. "
                     + UNSIGNED_MARKER + "/srv/debian-repo");
         }
-        IndexCheck check = unsigned ? IndexCheck.unsigned()
+        IndexCheck check = unsigned
+                ? IndexCheck.unsigned()
                 : keyringFile.map(k -> IndexCheck.signedBy(workingDirectory.resolve(k).toAbsolutePath().normalize()))
                         .orElse(IndexCheck.debianArchive());
         return new PackageSources(mirror.map(m -> m.substring(unsigned ? UNSIGNED_MARKER.length() : 0))

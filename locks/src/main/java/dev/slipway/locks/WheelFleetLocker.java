@@ -57,7 +57,8 @@ public final class WheelFleetLocker {
                 pinned = PinnedList.read(pinnedFile);
             } catch (NoSuchFileException e) {
                 problems.add(subject + fleetDirectory.relativize(pinnedFile) + " does not exist; expected the fully "
-                        + "pinned list (name==version per line, as pip freeze prints it) to lock " + lockFile.getFileName());
+                        + "pinned list (name==version per line, as pip freeze prints it) to lock "
+                        + lockFile.getFileName());
                 continue;
             } catch (IOException e) {
                 problems.add(subject + "cannot read " + pinnedFile + ": " + e.getMessage());
@@ -80,9 +81,13 @@ public final class WheelFleetLocker {
                         + " or pass --wheels URL|DIR");
                 continue;
             }
-            List<String> recorded = !pinned.indexes().isEmpty() ? pinned.indexes() : from.stream()
-                    .filter(s -> s instanceof WheelSource.SimpleIndex).map(s -> ((WheelSource.SimpleIndex) s).index()
-                            .toString()).toList();
+            List<String> recorded = !pinned.indexes().isEmpty()
+                    ? pinned.indexes()
+                    : from.stream()
+                            .filter(s -> s instanceof WheelSource.SimpleIndex)
+                            .map(s -> ((WheelSource.SimpleIndex) s).index()
+                                    .toString())
+                            .toList();
             try {
                 WheelLock lock = new WheelLocker(from, target.get(), downloads)
                         .lock(pinned, recorded, provided(family, lineage, pinnedByFamily));
@@ -111,8 +116,9 @@ public final class WheelFleetLocker {
             String by = ancestor.family().name();
             for (LockedPackage p : ancestor.debianPackages()) {
                 if (p.name().startsWith("python3-")) {
-                    upstream(p.version().toString()).ifPresent(v -> provided.putIfAbsent(p.name().substring("python3-".length()),
-                            new WheelLocker.Provided(p.name().substring("python3-".length()), v, by)));
+                    upstream(p.version().toString())
+                            .ifPresent(v -> provided.putIfAbsent(p.name().substring("python3-".length()),
+                                    new WheelLocker.Provided(p.name().substring("python3-".length()), v, by)));
                 }
             }
             PinnedList pins = pinnedByFamily.get(by);

@@ -32,7 +32,9 @@ public record ImagePlan(
         Optional<HealthCheckPlan> healthCheck,
         Map<String, String> machineProfile) {
 
-    public enum Kind { FAMILY, SERVICE }
+    public enum Kind {
+        FAMILY, SERVICE
+    }
 
     public ImagePlan {
         layers = List.copyOf(layers);

@@ -66,7 +66,8 @@ public final class RolloutPlanner {
             waves.add(new Wave(1, Wave.Kind.CANARY, canary));
         }
         for (int i = 0; i < rest.size(); i += batchSize) {
-            waves.add(new Wave(waves.size() + 1, Wave.Kind.BATCH, rest.subList(i, Math.min(rest.size(), i + batchSize))));
+            waves.add(
+                    new Wave(waves.size() + 1, Wave.Kind.BATCH, rest.subList(i, Math.min(rest.size(), i + batchSize))));
         }
         return new RolloutPlan(rollout.canaryMachine(), batchSize, waves);
     }

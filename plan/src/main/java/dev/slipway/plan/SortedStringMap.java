@@ -30,7 +30,8 @@ final class SortedStringMap extends AbstractMap<String, String> {
             return sorted;
         }
         SortedMap<String, String> ordered = map instanceof SortedMap<String, String> s && s.comparator() == null
-                ? s : new TreeMap<>(map);
+                ? s
+                : new TreeMap<>(map);
         String[] keys = new String[ordered.size()];
         String[] values = new String[keys.length];
         int i = 0;

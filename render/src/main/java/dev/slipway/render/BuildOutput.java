@@ -97,7 +97,8 @@ public record BuildOutput(Path directory, Map<String, String> digests, Map<Strin
     private static Map<String, List<BuiltLayer>> readTarball(Path tarball) throws IOException {
         Map<String, Long> sizes = new HashMap<>();
         JsonNode manifest = null;
-        try (InputStream in = Files.newInputStream(tarball); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        try (InputStream in = Files.newInputStream(tarball);
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.getName().equals("manifest.json")) {

@@ -63,8 +63,9 @@ public final class DotGraph {
             for (Instance instance : wave.instances()) {
                 Optional<InstanceChange> change = picture.change(instance.id());
                 dot.append("    ").append(quote(instance.id().toString())).append(" [label=")
-                        .append(quote(instance.id().toString() + change.map(c -> "\n" + HtmlPage.actionClass(c.action()))
-                                .orElse("")))
+                        .append(quote(
+                                instance.id().toString() + change.map(c -> "\n" + HtmlPage.actionClass(c.action()))
+                                        .orElse("")))
                         .append(", fillcolor=").append(quote(change.map(c -> FILL.get(c.action())).orElse("#ffffff")))
                         .append("];\n");
             }

@@ -63,7 +63,8 @@ public final class HtmlPage {
     private void header() {
         FleetPlan plan = picture.plan();
         long services = plan.instances().stream().map(InstancePlan::service).distinct().count();
-        html.append("<header>\n<h1>Fleet <span class=\"fleet-name\">").append(esc(plan.fleet())).append("</span></h1>\n")
+        html.append("<header>\n<h1>Fleet <span class=\"fleet-name\">").append(esc(plan.fleet()))
+                .append("</span></h1>\n")
                 .append("<p class=\"summary\">tag <code>").append(esc(plan.tag())).append("</code> · revision <code>")
                 .append(esc(plan.build().revision())).append("</code> · registry <code>").append(esc(plan.registry()))
                 .append("</code><br>").append(picture.families().size()).append(" families · ").append(services)
@@ -192,8 +193,10 @@ public final class HtmlPage {
                     .append(NODE_HEIGHT).append("\" rx=\"6\"/>");
             text(node, 19, "name", shorten(family.name(), 28));
             int below = servicesBelow(node) - family.services().size();
-            text(node, 36, "detail", plural(family.services().size(), "service") + (below > 0 ? " (+" + below
-                    + " below)" : ""));
+            text(node, 36, "detail", plural(family.services().size(), "service") + (below > 0
+                    ? " (+" + below
+                            + " below)"
+                    : ""));
             String contents = contentsLine(family.name());
             text(node, 51, "detail", contents.isEmpty() ? "installs nothing itself" : contents.substring(3));
             Optional<String> size = addedSize(family);
@@ -273,8 +276,8 @@ public final class HtmlPage {
         picture.build().ifPresent(build -> {
             html.append("<dt>built</dt><dd>").append(esc(size.orElse("not in the build output")));
             Optional<String> parent = family.parent().isPresent() ? Optional.of(family.base()) : Optional.empty();
-            build.addedOver(image.image().text(), parent).filter(l -> l.size() > 1).ifPresent(layers ->
-                    html.append(": ").append(esc(layers.stream().map(l -> bytes(l.size()))
+            build.addedOver(image.image().text(), parent).filter(l -> l.size() > 1)
+                    .ifPresent(layers -> html.append(": ").append(esc(layers.stream().map(l -> bytes(l.size()))
                             .collect(Collectors.joining(", ")))));
             html.append("</dd>\n");
         });
@@ -304,8 +307,9 @@ public final class HtmlPage {
         Optional<GpuBudget> gpu = picture.gpuBudget(machine);
         html.append("<div class=\"machine\" id=\"machine-").append(esc(id(machine))).append("\" data-machine=\"")
                 .append(esc(machine)).append("\">\n<h3>").append(esc(machine));
-        gpu.ifPresent(g -> html.append(" <small>").append(esc(g.gpuModel())).append(", ").append(esc(g.card().toString()))
-                .append("</small>"));
+        gpu.ifPresent(
+                g -> html.append(" <small>").append(esc(g.gpuModel())).append(", ").append(esc(g.card().toString()))
+                        .append("</small>"));
         html.append(" <small>· ").append(plural(instances.size(), "instance")).append("</small></h3>\n");
         gpu.ifPresent(this::gpuBar);
         boolean live = picture.live().isPresent();
@@ -341,8 +345,10 @@ public final class HtmlPage {
                     .append("</span>"));
             html.append("</td>");
             if (built) {
-                html.append("<td class=\"image-size\">").append(esc(picture.build().get().sizeOf(instance.image().text())
-                        .map(HtmlPage::bytes).orElse("not built"))).append("</td>");
+                html.append("<td class=\"image-size\">")
+                        .append(esc(picture.build().get().sizeOf(instance.image().text())
+                                .map(HtmlPage::bytes).orElse("not built")))
+                        .append("</td>");
             }
             if (live) {
                 Optional<InstanceChange> change = picture.change(instance.id());
@@ -358,8 +364,10 @@ public final class HtmlPage {
     /** The GPUs the container gets (runtime settings) and the memory its service reserves, e.g. "all · 8 GiB". */
     private static String gpuText(InstancePlan instance) {
         List<String> parts = new ArrayList<>();
-        instance.runtime().gpuDevices().ifPresent(ids -> parts.add(ids.isEmpty() ? "all" : "device "
-                + String.join(",", ids)));
+        instance.runtime().gpuDevices().ifPresent(ids -> parts.add(ids.isEmpty()
+                ? "all"
+                : "device "
+                        + String.join(",", ids)));
         instance.gpuMemory().ifPresent(memory -> parts.add(memory + " reserved"));
         return parts.isEmpty() ? "—" : String.join(" · ", parts);
     }
@@ -371,7 +379,8 @@ public final class HtmlPage {
         long scale = Math.max(Math.max(card, promised), 1);
         String state = gpu.overBudget() ? "over" : gpu.nearBudget() ? "near" : "ok";
         html.append("<div class=\"gpu-budget ").append(state).append("\" data-machine=\"").append(esc(gpu.machine()))
-                .append("\">\n<p class=\"gpu-figures\">GPU memory promised: <strong>").append(esc(gpu.promised().toString()))
+                .append("\">\n<p class=\"gpu-figures\">GPU memory promised: <strong>")
+                .append(esc(gpu.promised().toString()))
                 .append("</strong> of a ").append(esc(gpu.budget().toString())).append(" budget (")
                 .append(gpu.evictThresholdPct()).append("% of ").append(esc(gpu.card().toString())).append(", ")
                 .append(percent(promised, gpu.budget().bytes())).append(" used)");
@@ -397,7 +406,8 @@ public final class HtmlPage {
         if (promised > card) {
             int cardX = scaled(card, scale);
             html.append("<line class=\"card-end\" x1=\"").append(cardX).append("\" y1=\"4\" x2=\"").append(cardX)
-                    .append("\" y2=\"34\"><title>the card: ").append(esc(gpu.card().toString())).append("</title></line>");
+                    .append("\" y2=\"34\"><title>the card: ").append(esc(gpu.card().toString()))
+                    .append("</title></line>");
         }
         int budgetX = scaled(gpu.budget().bytes(), scale);
         html.append("<line class=\"budget\" x1=\"").append(budgetX).append("\" y1=\"2\" x2=\"").append(budgetX)
@@ -444,7 +454,8 @@ public final class HtmlPage {
                 html.append("<span class=\"chip instance action-").append(action).append("\" data-service=\"")
                         .append(esc(instance.service())).append("\" title=\"").append(esc(instance.id().toString()))
                         .append(": ").append(esc(change.map(c -> actionClass(c.action()) + " — " + c.reason())
-                                .orElse(instance.image().text()))).append("\">").append(esc(instance.service()))
+                                .orElse(instance.image().text())))
+                        .append("\">").append(esc(instance.service()))
                         .append("<small>@").append(esc(instance.machine())).append("</small></span>");
             }
             html.append("</div></li>\n");
@@ -455,9 +466,11 @@ public final class HtmlPage {
                     .append(" · ").append(plural(removals.size(), "container")).append("</small></div>")
                     .append("<div class=\"chips\">");
             for (InstanceChange removal : removals) {
-                html.append("<span class=\"chip instance action-remove\" data-service=\"").append(esc(removal.service()))
+                html.append("<span class=\"chip instance action-remove\" data-service=\"")
+                        .append(esc(removal.service()))
                         .append("\" title=\"").append(esc(removal.id() + ": " + removal.container() + " — "
-                                + removal.reason())).append("\">").append(esc(removal.service())).append("<small>@")
+                                + removal.reason()))
+                        .append("\">").append(esc(removal.service())).append("<small>@")
                         .append(esc(removal.machine())).append("</small></span>");
             }
             html.append("</div></li>\n");

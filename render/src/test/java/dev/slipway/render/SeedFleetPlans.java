@@ -41,7 +41,8 @@ final class SeedFleetPlans {
         List<InstancePlan> instances = new ArrayList<>();
         for (InstancePlan i : plan.instances()) {
             instances.add(i.machine().equals(machine)
-                    ? new InstancePlan(i.id(), i.image(), i.ports(), i.healthCheck(), i.runtime(), Optional.of(each)) : i);
+                    ? new InstancePlan(i.id(), i.image(), i.ports(), i.healthCheck(), i.runtime(), Optional.of(each))
+                    : i);
         }
         return new FleetPlan(plan.fleet(), plan.registry(), plan.build(), plan.images(), instances, plan.rollout());
     }
@@ -58,8 +59,12 @@ final class SeedFleetPlans {
                     action == Action.CREATE ? Optional.empty() : Optional.of(i.image().text()),
                     action == Action.CREATE ? Optional.empty() : Optional.of("sha256:" + "a".repeat(64)),
                     Optional.of(i.image().text()), Optional.of("sha256:" + "b".repeat(64)),
-                    action == Action.UPDATE ? "image digest differs" : action == Action.CREATE ? "not running"
-                            : "same digest", Optional.empty()));
+                    action == Action.UPDATE
+                            ? "image digest differs"
+                            : action == Action.CREATE
+                                    ? "not running"
+                                    : "same digest",
+                    Optional.empty()));
         }
         changes.add(new InstanceChange("pc2", "retired_service", Action.REMOVE, "slipway-retired_service",
                 Optional.of("ghcr.io/haymayndzultra/ai_system/retired_service:old-pc2"),

@@ -35,7 +35,7 @@ public final class AuditLog {
         byte[] line = (line(report, who) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-             FileLock ignored = channel.lock()) {
+                FileLock ignored = channel.lock()) {
             channel.write(java.nio.ByteBuffer.wrap(line));
         }
     }

@@ -169,10 +169,12 @@ final class Cutover {
             return what;
         }
         GateVerdict back = gate.await(address(), healthOf(previous), Duration.ofSeconds(
-                desired.healthCheck().startPeriodSeconds()), () -> engine.inspect(previous.id())
-                .map(LiveContainer::running).orElse(false));
+                desired.healthCheck().startPeriodSeconds()),
+                () -> engine.inspect(previous.id())
+                        .map(LiveContainer::running).orElse(false));
         String what = "old container " + Digests.shortForm(previous.digest()) + " running again, "
-                + (back.passed() ? "healthy (" + back.lastAnswer().describe() + ")"
+                + (back.passed()
+                        ? "healthy (" + back.lastAnswer().describe() + ")"
                         : "but NOT healthy: " + back.lastAnswer().describe());
         events.on(new RolloutEvent.RolledBack(desired.machine(), desired.service(), what));
         return what;

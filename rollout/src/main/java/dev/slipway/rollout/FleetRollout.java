@@ -95,8 +95,10 @@ public final class FleetRollout {
                 return carryOut(run, delivered);
             } catch (EngineException e) {
                 // past this point something may have changed: a failed rollout, never "refused"
-                return (run != null ? run : new Run(desired, command,
-                        new LivePlan(desired.fleet(), desired.tag(), List.of(), List.of()), leftovers, started))
+                return (run != null
+                        ? run
+                        : new Run(desired, command,
+                                new LivePlan(desired.fleet(), desired.tag(), List.of(), List.of()), leftovers, started))
                         .failedMidway(e.getMessage() + "; the next apply resolves what this run left");
             }
         }
@@ -209,10 +211,11 @@ public final class FleetRollout {
 
         void passed(Cutover cutover) {
             InstanceChange change = cutover.change();
-            outcomes.put(change.id().toString(), new InstanceOutcome(change.machine(), change.service(), change.action(),
-                    change.fromDigest(), Optional.of(cutover.image().digest()),
-                    change.action() == Action.CREATE ? Outcome.CREATED : Outcome.UPDATED,
-                    cutover.downtime().map(Duration::toMillis), change.reason()));
+            outcomes.put(change.id().toString(),
+                    new InstanceOutcome(change.machine(), change.service(), change.action(),
+                            change.fromDigest(), Optional.of(cutover.image().digest()),
+                            change.action() == Action.CREATE ? Outcome.CREATED : Outcome.UPDATED,
+                            cutover.downtime().map(Duration::toMillis), change.reason()));
         }
 
         void failed(InstanceChange change, String why) {
@@ -235,7 +238,8 @@ public final class FleetRollout {
 
         /** Stopped before any container was touched: refused if no leftover was resolved either. */
         RolloutReport stoppedBeforeTouching(String why) {
-            return leftovers.isEmpty() ? report(Result.REFUSED, why + "; nothing was changed")
+            return leftovers.isEmpty()
+                    ? report(Result.REFUSED, why + "; nothing was changed")
                     : report(Result.FAILED, why + "; only what an interrupted run left was resolved");
         }
 
@@ -250,7 +254,8 @@ public final class FleetRollout {
 
         /** Refused when neither a leftover nor any container was touched, failed otherwise. */
         RolloutReport stopped(String why) {
-            return touched || !leftovers.isEmpty() ? report(Result.FAILED, why)
+            return touched || !leftovers.isEmpty()
+                    ? report(Result.FAILED, why)
                     : report(Result.REFUSED, why + "; nothing was changed");
         }
 

@@ -10,5 +10,7 @@ public record InstanceStatus(String machine, String service, String container, O
         Optional<String> desiredDigest, Optional<String> runningDigest, String state, Optional<String> dockerHealth,
         Optional<String> healthAnswer, Optional<Long> uptimeSeconds, Drift drift) {
 
-    public enum Drift { NONE, OUTDATED, NOT_RUNNING, MISSING, NOT_IN_REGISTRY, UNEXPECTED }
+    public enum Drift {
+        NONE, OUTDATED, NOT_RUNNING, MISSING, NOT_IN_REGISTRY, UNEXPECTED
+    }
 }

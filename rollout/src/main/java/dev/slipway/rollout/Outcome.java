@@ -1,4 +1,6 @@
 package dev.slipway.rollout;
 
 /** What happened to one instance in a run. */
-public enum Outcome { CREATED, UPDATED, UNCHANGED, REMOVED, ROLLED_BACK, NOT_STARTED }
+public enum Outcome {
+    CREATED, UPDATED, UNCHANGED, REMOVED, ROLLED_BACK, NOT_STARTED
+}

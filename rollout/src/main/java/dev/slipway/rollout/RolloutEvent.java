@@ -67,7 +67,8 @@ public sealed interface RolloutEvent {
 
     record GateFailed(String machine, String service, HealthAnswer answer, String why) implements RolloutEvent {
         public String describe() {
-            return "  " + new InstanceId(service, machine) + ": health gate FAILED: " + why + "; last answer " + answer.describe();
+            return "  " + new InstanceId(service, machine) + ": health gate FAILED: " + why + "; last answer "
+                    + answer.describe();
         }
     }
 

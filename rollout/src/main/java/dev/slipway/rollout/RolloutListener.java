@@ -3,7 +3,8 @@ package dev.slipway.rollout;
 /** Receives rollout events as they happen. */
 @FunctionalInterface
 public interface RolloutListener {
-    RolloutListener IGNORE = event -> { };
+    RolloutListener IGNORE = event -> {
+    };
 
     void on(RolloutEvent event);
 }

@@ -8,7 +8,9 @@ public record RolloutReport(String command, String fleet, String tag, String rev
         List<InstanceOutcome> instances, List<String> leftovers, Instant started, Instant finished) {
 
     /** REFUSED: stopped before anything changed; FAILED: stopped after something did (and rolled back its wave). */
-    public enum Result { SUCCEEDED, NOTHING_TO_DO, REFUSED, FAILED }
+    public enum Result {
+        SUCCEEDED, NOTHING_TO_DO, REFUSED, FAILED
+    }
 
     public RolloutReport {
         instances = List.copyOf(instances);

@@ -28,7 +28,8 @@ class LivePlannerTest {
     private static final String OLD = "sha256:" + "a".repeat(64);
     private static final String NEW = "sha256:" + "b".repeat(64);
 
-    private final DesiredFleet desired = DesiredFleet.of(FleetPlanner.plan(fleetOf(), new BuildIdentity("v2", "abc"), 1));
+    private final DesiredFleet desired = DesiredFleet
+            .of(FleetPlanner.plan(fleetOf(), new BuildIdentity("v2", "abc"), 1));
 
     private static Fleet fleetOf() {
         Family base = family("base").from(Base.image("registry.example/base@sha256:" + "c".repeat(64)));
@@ -42,7 +43,8 @@ class LivePlannerTest {
         DesiredInstance instance = desired.instance(new InstanceId(service, machine));
         return new LiveContainer("id-" + service + machine, "f." + service, service, machine, instance.image(),
                 Optional.of(digest), Optional.of("abc"), Optional.of(instance.settingsHash()), instance.ports(),
-                Optional.of(HealthEndpoint.of(instance.healthCheck())), running, running ? "running" : "exited", Optional.empty(),
+                Optional.of(HealthEndpoint.of(instance.healthCheck())), running, running ? "running" : "exited",
+                Optional.empty(),
                 Optional.empty(), Map.of());
     }
 
@@ -55,7 +57,8 @@ class LivePlannerTest {
     @Test
     void createUpdateUnchangedAndRemoveWithWavesOnlyForWhatChanges() {
         LiveContainer gone = new LiveContainer("id-old", "f.old", "old", "pc2", "registry.example/org/f/old:v1-pc2",
-                Optional.of(OLD), Optional.empty(), Optional.empty(), List.of(Port.of(7009)), Optional.of(new HealthEndpoint(Port.of(8009), "/health")), true,
+                Optional.of(OLD), Optional.empty(), Optional.empty(), List.of(Port.of(7009)),
+                Optional.of(new HealthEndpoint(Port.of(8009), "/health")), true,
                 "running", Optional.empty(), Optional.empty(), Map.of());
         Map<String, List<LiveContainer>> liveState = Map.of(
                 "mainpc", List.of(live("web", "mainpc", OLD, true)),
@@ -69,7 +72,8 @@ class LivePlannerTest {
                 "old@pc2", Action.REMOVE), actions);
         assertEquals(2, plan.waves().size());
         assertEquals(Wave.Kind.CANARY, plan.waves().get(0).kind());
-        assertEquals(List.of("web@mainpc"), plan.waves().get(0).changes().stream().map(c -> c.id().toString()).toList());
+        assertEquals(List.of("web@mainpc"),
+                plan.waves().get(0).changes().stream().map(c -> c.id().toString()).toList());
         assertEquals(List.of("api@pc2"), plan.waves().get(1).changes().stream().map(c -> c.id().toString()).toList());
         InstanceChange update = plan.changes().get(0);
         assertEquals(Optional.of(OLD), update.fromDigest());
@@ -80,7 +84,8 @@ class LivePlannerTest {
     void aStoppedContainerWithTheRightImageIsRestarted() {
         LivePlan plan = LivePlanner.plan(desired, Map.of("mainpc", List.of(live("web", "mainpc", NEW, false))),
                 allDigests(NEW));
-        InstanceChange web = plan.changes().stream().filter(c -> c.id().equals(InstanceId.parse("web@mainpc"))).findFirst().orElseThrow();
+        InstanceChange web = plan.changes().stream().filter(c -> c.id().equals(InstanceId.parse("web@mainpc")))
+                .findFirst().orElseThrow();
         assertEquals(Action.UPDATE, web.action());
         assertEquals("container is exited", web.reason());
     }

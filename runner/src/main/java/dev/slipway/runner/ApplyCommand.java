@@ -14,18 +14,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Build and push every image, then roll the fleet out on its machines: deploy lock on every "
+@Command(name = "apply", mixinStandardHelpOptions = true, description = {
+        "Build and push every image, then roll the fleet out on its machines: deploy lock on every "
                 + "host, pre-pull, canary wave on the canary machine, then batches; each instance cut over behind "
                 + "a health gate (GET on the health check's path -> 200 {\"status\":\"ok\"} within the start "
                 + "period), a failed wave rolled back. Appends one line to the audit log.",
-                "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
-                "With --require-signed PUB, every image of the rollout must carry a cosign signature by that key "
-                        + "(build --sign, or apply --sign) before any host is changed.",
-                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
-                        + "option value, failed build, unreachable host, lock held, image not in the registry or not "
-                        + "signed as --require-signed says), "
-                        + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
+        "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
+        "With --require-signed PUB, every image of the rollout must carry a cosign signature by that key "
+                + "(build --sign, or apply --sign) before any host is changed.",
+        "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
+                + "option value, failed build, unreachable host, lock held, image not in the registry or not "
+                + "signed as --require-signed says), "
+                + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -48,9 +48,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
 
-    @Option(names = "--require-signed", paramLabel = "PUB",
-            description = "Refuse, before any change on a host, every image not signed by this public key "
-                    + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
+    @Option(names = "--require-signed", paramLabel = "PUB", description = "Refuse, before any change on a host, every image not signed by this public key "
+            + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
     String requireSigned;
 
     @Spec

@@ -5,8 +5,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --batch-size}: checked here, at the edge, once. */
 final class BatchSizeOption {
-    @Option(names = "--batch-size", paramLabel = "N",
-            description = "Instances per batch after the canary wave. Default: the fleet's rollout setting.")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Instances per batch after the canary wave. Default: the fleet's rollout setting.")
     Integer batchSize;
 
     OptionalInt batchSize() {

@@ -16,23 +16,20 @@ final class BuildOptions {
     static final Path DEFAULT_OUT = Path.of("target", "slipway");
     private static final Pattern LOOPBACK = Pattern.compile("(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]+)?");
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Write image tarballs and images.json here instead of pushing. Default (without "
-                    + "--registry and without hosts): target/slipway.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write image tarballs and images.json here instead of pushing. Default (without "
+            + "--registry and without hosts): target/slipway.")
     Path out;
 
     @Option(names = "--insecure", description = "Allow plain HTTP to --registry; only for a registry on loopback.")
     boolean insecure;
 
-    @Option(names = "--parallel", paramLabel = "N",
-            description = "Images built at once. Default: the number of processors.")
+    @Option(names = "--parallel", paramLabel = "N", description = "Images built at once. Default: the number of processors.")
     Integer parallel;
 
     // on both build and apply: apply builds exactly as build does, so `apply --sign K --require-signed P` works
-    @Option(names = "--sign", paramLabel = "KEY",
-            description = "Sign each pushed manifest digest in cosign's key-based format (sha256-<digest>.sig); "
-                    + "only when images are pushed. KEY: an ECDSA P-256 private key in PEM (openssl ecparam -name "
-                    + "prime256v1 -genkey, or PKCS#8), a file or env://VARIABLE; never printed.")
+    @Option(names = "--sign", paramLabel = "KEY", description = "Sign each pushed manifest digest in cosign's key-based format (sha256-<digest>.sig); "
+            + "only when images are pushed. KEY: an ECDSA P-256 private key in PEM (openssl ecparam -name "
+            + "prime256v1 -genkey, or PKCS#8), a file or env://VARIABLE; never printed.")
     String sign;
 
     @Mixin

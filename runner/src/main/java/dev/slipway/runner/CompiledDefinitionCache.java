@@ -194,7 +194,6 @@ final class CompiledDefinitionCache {
         }
     }
 
-
     /** What javac compiles against in this JVM besides the source, computed once. */
     private static final class Toolchain {
         static final String FINGERPRINT = fingerprint();

@@ -65,7 +65,8 @@ final class DefinitionCompiler {
         @Override
         public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
                 FileObject sibling) {
-            return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
+            return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension),
+                    kind) {
                 @Override
                 public OutputStream openOutputStream() {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();

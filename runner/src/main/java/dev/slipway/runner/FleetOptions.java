@@ -9,13 +9,11 @@ import picocli.CommandLine.Option;
 public final class FleetOptions {
     public static final String DEFAULT_FLEET = "dev.slipway.fleet.FleetDefinition";
 
-    @Option(names = "--fleet", paramLabel = "PATH.java|CLASS", defaultValue = DEFAULT_FLEET,
-            description = "The fleet definition: a .java file (compiled in memory) or a class name. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--fleet", paramLabel = "PATH.java|CLASS", defaultValue = DEFAULT_FLEET, description = "The fleet definition: a .java file (compiled in memory) or a class name. Default: ${DEFAULT-VALUE}.")
     String fleet;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-            description = "Directory that relative paths in the definition resolve against. "
-                    + "Default: the .java file's directory, or the current directory for a class.")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Directory that relative paths in the definition resolve against. "
+            + "Default: the .java file's directory, or the current directory for a class.")
     Path directory;
 
     /** Loads the fleet; a compiled .java definition is cached in $SLIPWAY_CACHE, else ~/.cache/slipway. */

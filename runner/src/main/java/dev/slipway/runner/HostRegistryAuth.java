@@ -34,7 +34,8 @@ final class HostRegistryAuth implements RegistryAuth {
     private Optional<Login> lookUp(String registry) {
         try {
             Optional<Credential> credential = credentials.credentialFor(ImageReference.parse(registry + "/slipway"),
-                    event -> { });
+                    event -> {
+                    });
             return credential.map(c -> new Login(c.getUsername(), c.getPassword()));
         } catch (CredentialRetrievalException | InvalidImageReferenceException e) {
             return Optional.empty(); // the registry's 401 then says what is missing

@@ -17,14 +17,13 @@ import picocli.CommandLine.Option;
 
 /** {@code --host} and {@code --hosts-file}: how each machine's Docker Engine is reached. Deployment, not definition. */
 public final class HostsOptions {
-    @Option(names = "--host", paramLabel = "NAME=ENGINE[,address=HOST][,tls=DIR]",
-            description = {"A machine's Docker Engine, repeatable: unix:///run/docker.sock or tcp://HOST:2376 with "
+    @Option(names = "--host", paramLabel = "NAME=ENGINE[,address=HOST][,tls=DIR]", description = {
+            "A machine's Docker Engine, repeatable: unix:///run/docker.sock or tcp://HOST:2376 with "
                     + "tls=DIR holding ca.pem, cert.pem, key.pem. address= is where its services answer health "
                     + "checks (default 127.0.0.1 for a socket, the tcp host otherwise)."})
     List<String> hosts = new ArrayList<>();
 
-    @Option(names = "--hosts-file", paramLabel = "FILE",
-            description = "Hosts, one NAME=ENGINE[,address=HOST][,tls=DIR] per line; # starts a comment.")
+    @Option(names = "--hosts-file", paramLabel = "FILE", description = "Hosts, one NAME=ENGINE[,address=HOST][,tls=DIR] per line; # starts a comment.")
     Path hostsFile;
 
     boolean configured() {

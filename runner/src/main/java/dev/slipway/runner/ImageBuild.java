@@ -55,7 +55,9 @@ final class ImageBuild {
             List<String> lines = new ArrayList<>(e.failures().stream().map(ImageFailure::toString).toList());
             lines.add(e.failures().size() + " image(s) failed, " + e.built().size() + " built"
                     + (target instanceof BuildTarget.Registry
-                            ? "; no tag was pushed for a failed image" : "; images.json was not written") + ".");
+                            ? "; no tag was pushed for a failed image"
+                            : "; images.json was not written")
+                    + ".");
             throw new UserError(lines);
         }
         printTable(report);
@@ -83,7 +85,8 @@ final class ImageBuild {
         return target instanceof BuildTarget.Tarballs tarballs
                 ? "into " + tarballs.directory()
                 : "pushing to " + plan.registry() + (((BuildTarget.Registry) target).insecure()
-                        ? " (plain HTTP allowed)" : "");
+                        ? " (plain HTTP allowed)"
+                        : "");
     }
 
     private void printTable(BuildReport report) {

@@ -23,18 +23,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "lock", mixinStandardHelpOptions = true,
-        description = {"Resolve the Debian packages of every family (Depends and Pre-Depends, alternatives, virtual "
+@Command(name = "lock", mixinStandardHelpOptions = true, description = {
+        "Resolve the Debian packages of every family (Depends and Pre-Depends, alternatives, virtual "
                 + "packages, version constraints) from the mirror's Packages index and write "
                 + "<fleet dir>/locks/<family>.debian.lock: name, version, architecture, size, SHA-256, file.",
-                "Then hash-lock every wheel family: from the fully pinned list beside its lock (x.requirements.txt "
-                        + "for x.requirements.lock), the wheel fitting the family's Python on linux x86_64 from the "
-                        + "indexes (--wheels, else the list's --index-url/--extra-index-url), its Requires-Dist "
-                        + "checked against the list and the lineage.",
-                "A child family locks only what its parents lack. Re-running on the same index rewrites nothing; "
-                        + "`build` installs only what the locks say.",
-                "Exit codes: 0 locked (or nothing to lock), 1 no lock written (invalid fleet, bad option value, "
-                        + "unresolvable package; every problem printed), 2 usage error."})
+        "Then hash-lock every wheel family: from the fully pinned list beside its lock (x.requirements.txt "
+                + "for x.requirements.lock), the wheel fitting the family's Python on linux x86_64 from the "
+                + "indexes (--wheels, else the list's --index-url/--extra-index-url), its Requires-Dist "
+                + "checked against the list and the lineage.",
+        "A child family locks only what its parents lack. Re-running on the same index rewrites nothing; "
+                + "`build` installs only what the locks say.",
+        "Exit codes: 0 locked (or nothing to lock), 1 no lock written (invalid fleet, bad option value, "
+                + "unresolvable package; every problem printed), 2 usage error."})
 final class LockCommand implements Callable<Integer> {
 
     @Mixin
@@ -93,7 +93,8 @@ final class LockCommand implements Callable<Integer> {
         }
         for (WheelFleetLocker.LockedWheels locked : locks) {
             out.printf("%-24s %3d wheels    %s%s%n", locked.family().name(), locked.wheels(),
-                    source.directory().relativize(locked.file()), changed.contains(locked.file()) ? "" : "  (unchanged)");
+                    source.directory().relativize(locked.file()),
+                    changed.contains(locked.file()) ? "" : "  (unchanged)");
         }
         out.printf("locked the wheels of %d families%n", locks.size());
         return 0;
@@ -125,8 +126,10 @@ final class LockCommand implements Callable<Integer> {
                     changed.contains(locked.file()) ? "" : "  (unchanged)");
         }
         out.printf("locked %d families from %s (%s)%n", locks.size(), sources.debianMirror().get(), locks.stream()
-                .map(l -> l.lock().provenance().isSigned() ? "index signed by "
-                        + String.join(", ", l.lock().provenance().fingerprints()) : "index unsigned")
+                .map(l -> l.lock().provenance().isSigned()
+                        ? "index signed by "
+                                + String.join(", ", l.lock().provenance().fingerprints())
+                        : "index unsigned")
                 .distinct().collect(java.util.stream.Collectors.joining("; ")));
     }
 

@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Print a service's container logs (stdout and stderr) through the Engine API of its machine. "
+@Command(name = "logs", mixinStandardHelpOptions = true, description = {
+        "Print a service's container logs (stdout and stderr) through the Engine API of its machine. "
                 + "A service on several machines without @MACHINE: each machine's logs, every line prefixed with "
-                + "its machine.", "Changes nothing."})
+                + "its machine.",
+        "Changes nothing."})
 final class LogsCommand implements Callable<Integer> {
     private static final Pattern RELATIVE = Pattern.compile("([0-9]+)([smhd])");
 
@@ -44,9 +45,8 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
     boolean follow;
 
-    @Option(names = "--since", paramLabel = "WHEN",
-            description = "Only lines since WHEN: a duration back from now (30s, 10m, 2h, 1d) or an instant "
-                    + "(2026-12-01T10:00:00Z).")
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only lines since WHEN: a duration back from now (30s, 10m, 2h, 1d) or an instant "
+            + "(2026-12-01T10:00:00Z).")
     String since;
 
     @Spec

@@ -17,18 +17,15 @@ import picocli.CommandLine.Option;
 
 /** {@code plan --html/--dot}: pictures of the plan, drawn by the render module from what was planned once. */
 final class PictureOptions {
-    @Option(names = "--html", paramLabel = "FILE",
-            description = "Write the plan as one self-contained HTML page: family tree, ports and GPU budget per "
-                    + "machine, rollout waves (coloured by --host/--hosts-file's live plan). Same input, same bytes.")
+    @Option(names = "--html", paramLabel = "FILE", description = "Write the plan as one self-contained HTML page: family tree, ports and GPU budget per "
+            + "machine, rollout waves (coloured by --host/--hosts-file's live plan). Same input, same bytes.")
     Path html;
 
-    @Option(names = "--dot", paramLabel = "FILE",
-            description = "Write the family tree and the rollout waves as a Graphviz digraph (dot -Tsvg FILE).")
+    @Option(names = "--dot", paramLabel = "FILE", description = "Write the family tree and the rollout waves as a Graphviz digraph (dot -Tsvg FILE).")
     Path dot;
 
-    @Option(names = "--build-output", paramLabel = "DIR",
-            description = "With --html/--dot: the directory a `build --out DIR` wrote; its images.json and "
-                    + "tarballs give digests and layer sizes.")
+    @Option(names = "--build-output", paramLabel = "DIR", description = "With --html/--dot: the directory a `build --out DIR` wrote; its images.json and "
+            + "tarballs give digests and layer sizes.")
     Path buildOutput;
 
     boolean requested() {

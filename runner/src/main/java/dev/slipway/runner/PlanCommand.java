@@ -25,12 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {
+        "Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
                 + "and the rollout order (canary wave, then batches). With --host/--hosts-file also what runs "
                 + "there: per machine and service create, update (old digest -> new), unchanged or remove, and the "
                 + "waves that would carry it. --html/--dot draw the same as a page or a graph. Changes nothing.",
-                "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
+        "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;

@@ -24,14 +24,12 @@ final class PlanOptions {
     @Mixin
     FleetOptions fleet;
 
-    @Option(names = "--registry", paramLabel = "HOST[:PORT]/ORG",
-            description = "Replaces the fleet's registry in every image name: pushed to by build and apply, pulled "
-                    + "from by the hosts.")
+    @Option(names = "--registry", paramLabel = "HOST[:PORT]/ORG", description = "Replaces the fleet's registry in every image name: pushed to by build and apply, pulled "
+            + "from by the hosts.")
     String registry;
 
-    @Option(names = "--cache", paramLabel = "DIR",
-            description = "Slipway's cache (layers, pushed images, compiled definitions). Default: $"
-                    + SlipwayCache.ENVIRONMENT_VARIABLE + ", else ~/.cache/slipway.")
+    @Option(names = "--cache", paramLabel = "DIR", description = "Slipway's cache (layers, pushed images, compiled definitions). Default: $"
+            + SlipwayCache.ENVIRONMENT_VARIABLE + ", else ~/.cache/slipway.")
     Path cache;
 
     /** A validated fleet and its plan for one build identity. */

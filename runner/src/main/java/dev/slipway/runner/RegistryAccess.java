@@ -23,7 +23,8 @@ final class RegistryAccess {
             try {
                 reference = ImageReference.parse(image);
             } catch (InvalidImageReferenceException e) {
-                throw new UserError("'" + image + "' is not an image reference (HOST[:PORT]/REPOSITORY[:TAG|@sha256:…])");
+                throw new UserError(
+                        "'" + image + "' is not an image reference (HOST[:PORT]/REPOSITORY[:TAG|@sha256:…])");
             }
             if (insecure && !LOOPBACK.matcher(reference.getRegistry()).matches()) {
                 throw new UserError("--insecure: " + reference.getRegistry() + " is not a loopback address; plain "

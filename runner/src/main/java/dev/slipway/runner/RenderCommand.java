@@ -30,10 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code render kubernetes|compose}: the plan written for another engine; builds nothing, touches no host. */
-@Command(name = "render", mixinStandardHelpOptions = true,
-        description = "Write the fleet's plan for another engine: Kubernetes manifests or a Compose file for one "
-                + "machine. Builds nothing and talks to no engine.",
-        subcommands = {RenderCommand.Kubernetes.class, RenderCommand.Compose.class})
+@Command(name = "render", mixinStandardHelpOptions = true, description = "Write the fleet's plan for another engine: Kubernetes manifests or a Compose file for one "
+        + "machine. Builds nothing and talks to no engine.", subcommands = {RenderCommand.Kubernetes.class,
+                RenderCommand.Compose.class})
 final class RenderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,13 +51,11 @@ final class RenderCommand implements Callable<Integer> {
         @Mixin
         TagOption tag;
 
-        @Option(names = "--images", paramLabel = "FILE",
-                description = "images.json of `build --out`: pins every image it lists by digest.")
+        @Option(names = "--images", paramLabel = "FILE", description = "images.json of `build --out`: pins every image it lists by digest.")
         Path images;
 
-        @Option(names = "--digest", paramLabel = "IMAGE=sha256:...",
-                description = "The digest of one image (as `build --registry` printed it); repeatable, wins over "
-                        + "--images.")
+        @Option(names = "--digest", paramLabel = "IMAGE=sha256:...", description = "The digest of one image (as `build --registry` printed it); repeatable, wins over "
+                + "--images.")
         List<String> digests = new ArrayList<>();
 
         FleetPlan plan() {
@@ -114,10 +111,10 @@ final class RenderCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "kubernetes", mixinStandardHelpOptions = true,
-            description = {"Kubernetes manifests (fabric8's model): a Deployment per service and machine "
+    @Command(name = "kubernetes", mixinStandardHelpOptions = true, description = {
+            "Kubernetes manifests (fabric8's model): a Deployment per service and machine "
                     + "(nodeSelector dev.slipway.machine=<machine>), a Service per service port, kustomization.yaml.",
-                    "Apply with `kubectl apply -k DIR -l dev.slipway.wave=1` (the canary), then `kubectl apply -k DIR`."})
+            "Apply with `kubectl apply -k DIR -l dev.slipway.wave=1` (the canary), then `kubectl apply -k DIR`."})
     static final class Kubernetes implements Callable<Integer> {
         @Mixin
         Inputs inputs;
@@ -160,11 +157,11 @@ final class RenderCommand implements Callable<Integer> {
 
     private static final Pattern STALE_CANDIDATE = Pattern.compile("^(deployment|service)-.*\\.yaml$");
 
-    @Command(name = "compose", mixinStandardHelpOptions = true,
-            description = {"A Compose file running one machine's services as the Docker hosts would (host network, "
+    @Command(name = "compose", mixinStandardHelpOptions = true, description = {
+            "A Compose file running one machine's services as the Docker hosts would (host network, "
                     + "the image's user, the plan's health check, restart unless-stopped).",
-                    "Run with `docker-compose -f FILE up -d`; not on a machine `apply` manages (its images carry "
-                            + "the fleet's labels, so apply would count these containers as its own)."})
+            "Run with `docker-compose -f FILE up -d`; not on a machine `apply` manages (its images carry "
+                    + "the fleet's labels, so apply would count these containers as its own)."})
     static final class Compose implements Callable<Integer> {
         @Mixin
         Inputs inputs;

@@ -10,13 +10,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Pin the whole fleet to an earlier tag that exists in the registry (what FORCE_IMAGE_TAG did "
+@Command(name = "rollback", mixinStandardHelpOptions = true, description = {
+        "Pin the whole fleet to an earlier tag that exists in the registry (what FORCE_IMAGE_TAG did "
                 + "by hand), through the same lock, pre-pull, canary, batches and health gates as apply. Builds "
                 + "nothing. A tag missing for any instance refuses the run before anything changes.",
-                "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
-                        + "option value, unreachable host, lock held, tag not in the registry), 2 usage error, "
-                        + "3 rollout failed after something changed (its wave rolled back)."})
+        "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
+                + "option value, unreachable host, lock held, tag not in the registry), 2 usage error, "
+                + "3 rollout failed after something changed (its wave rolled back)."})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;

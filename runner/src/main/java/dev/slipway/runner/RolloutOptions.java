@@ -14,22 +14,18 @@ final class RolloutOptions {
     @Mixin
     BatchSizeOption batch;
 
-    @Option(names = "--break-lock",
-            description = "Break the fleet's deploy lock held by another run (one that was killed elsewhere). A lock "
-                    + "whose process on this machine is gone is taken over without it.")
+    @Option(names = "--break-lock", description = "Break the fleet's deploy lock held by another run (one that was killed elsewhere). A lock "
+            + "whose process on this machine is gone is taken over without it.")
     boolean breakLock;
 
-    @Option(names = "--audit-log", paramLabel = "FILE", defaultValue = "${sys:user.home}/.slipway/audit.jsonl",
-            description = "One JSON line per run is appended here. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--audit-log", paramLabel = "FILE", defaultValue = "${sys:user.home}/.slipway/audit.jsonl", description = "One JSON line per run is appended here. Default: ${DEFAULT-VALUE}.")
     Path auditLog;
 
-    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Grace before an old container is killed when stopped. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Grace before an old container is killed when stopped. Default: ${DEFAULT-VALUE}.")
     int stopTimeoutSeconds;
 
-    @Option(names = "--secrets", paramLabel = "FILE",
-            description = "Deploy-time secret values, NAME=value lines (only its owner may read it: chmod 600). A "
-                    + "secret not in it is taken from the environment variable of its name.")
+    @Option(names = "--secrets", paramLabel = "FILE", description = "Deploy-time secret values, NAME=value lines (only its owner may read it: chmod 600). A "
+            + "secret not in it is taken from the environment variable of its name.")
     Path secretsFile;
 
     /**
@@ -39,7 +35,8 @@ final class RolloutOptions {
     SecretValues secrets(FleetPlan plan) {
         SecretValues values;
         try {
-            values = secretsFile == null ? SecretValues.fromEnvironment(System.getenv())
+            values = secretsFile == null
+                    ? SecretValues.fromEnvironment(System.getenv())
                     : SecretValues.load(secretsFile, System.getenv());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + "; nothing was changed.");

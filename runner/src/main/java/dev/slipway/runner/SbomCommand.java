@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "sbom", mixinStandardHelpOptions = true,
-        description = {"Print the CycloneDX SBOM that build pushed beside an image (tag sha256-<digest>.sbom of the "
+@Command(name = "sbom", mixinStandardHelpOptions = true, description = {
+        "Print the CycloneDX SBOM that build pushed beside an image (tag sha256-<digest>.sbom of the "
                 + "digest the image's tag points at now): the image, its base (with digest), the layers Slipway added, "
                 + "and every Debian package and wheel of a packaged lineage.",
-                "Exit codes: 0 printed (or written to --out), 1 refused (no SBOM attached, registry unreachable, "
-                        + "bad option value), 2 usage error."})
+        "Exit codes: 0 printed (or written to --out), 1 refused (no SBOM attached, registry unreachable, "
+                + "bad option value), 2 usage error."})
 final class SbomCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "HOST[:PORT]/REPOSITORY:TAG or …@sha256:DIGEST")
@@ -54,7 +54,8 @@ final class SbomCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UserError("--out " + out + ": " + e.getMessage());
             }
-            stdout.printf("%s  %s  SBOM (%s) written to %s%n", image, attached.get().digest(), attached.get().tag(), out);
+            stdout.printf("%s  %s  SBOM (%s) written to %s%n", image, attached.get().digest(), attached.get().tag(),
+                    out);
         } else {
             stdout.println(new String(attached.get().sbom(), StandardCharsets.UTF_8));
         }

@@ -19,11 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Per machine and service: desired digest (the tag in the registry) and running digest, "
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+        "Per machine and service: desired digest (the tag in the registry) and running digest, "
                 + "container state, Docker health and a live GET /health, uptime, and drift. Changes nothing.",
-                "Exit codes: 0 no drift, 1 refused (invalid fleet, bad option value, unreachable host), "
-                        + "2 usage error, 4 drift found."})
+        "Exit codes: 0 no drift, 1 refused (invalid fleet, bad option value, unreachable host), "
+                + "2 usage error, 4 drift found."})
 final class StatusCommand implements Callable<Integer> {
     static final int DRIFT = 4;
 
@@ -59,10 +59,14 @@ final class StatusCommand implements Callable<Integer> {
                 // what is deployed is what the last apply or rollback rolled out, not the definition's git tag
                 List<String> deployed = reader.deployedTags(desired.fleet());
                 if (!deployed.isEmpty()) {
-                    against = "deployed" + (deployed.size() > 1 ? "; containers also run " + String.join(", ",
-                            deployed.subList(1, deployed.size())) : "")
-                            + (deployed.get(0).equals(desired.tag()) ? "" : "; the definition's own tag is "
-                                    + desired.tag());
+                    against = "deployed" + (deployed.size() > 1
+                            ? "; containers also run " + String.join(", ",
+                                    deployed.subList(1, deployed.size()))
+                            : "")
+                            + (deployed.get(0).equals(desired.tag())
+                                    ? ""
+                                    : "; the definition's own tag is "
+                                            + desired.tag());
                     if (!deployed.get(0).equals(desired.tag())) {
                         desired = DesiredFleet.of(planning.plan("--tag", Optional.of(deployed.get(0)),
                                 OptionalInt.empty(), Optional.empty()).plan());
@@ -96,7 +100,8 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static String uptime(long seconds) {
-        return seconds >= 3600 ? seconds / 3600 + "h" + (seconds % 3600) / 60 + "m"
+        return seconds >= 3600
+                ? seconds / 3600 + "h" + (seconds % 3600) / 60 + "m"
                 : seconds >= 60 ? seconds / 60 + "m" + seconds % 60 + "s" : seconds + "s";
     }
 }

@@ -23,15 +23,13 @@ import picocli.CommandLine.Option;
 final class SwarmApply {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    @Option(names = "--swarm", paramLabel = "ENGINE[,tls=DIR]",
-            description = "Roll out to a Docker Swarm through this manager (unix:///… or tcp://HOST:PORT, tls as for "
-                    + "hosts) instead of --host: one service per instance, placed by node label "
-                    + "dev.slipway.machine=<machine> (docs/rollout.md).")
+    @Option(names = "--swarm", paramLabel = "ENGINE[,tls=DIR]", description = "Roll out to a Docker Swarm through this manager (unix:///… or tcp://HOST:PORT, tls as for "
+            + "hosts) instead of --host: one service per instance, placed by node label "
+            + "dev.slipway.machine=<machine> (docs/rollout.md).")
     String swarm;
 
-    @Option(names = "--swarm-address", paramLabel = "MACHINE=HOST",
-            description = "Where the machine's services answer for the health gate, when not at its node's swarm "
-                    + "address; repeatable.")
+    @Option(names = "--swarm-address", paramLabel = "MACHINE=HOST", description = "Where the machine's services answer for the health gate, when not at its node's swarm "
+            + "address; repeatable.")
     List<String> addresses = new ArrayList<>();
 
     boolean configured() {

@@ -8,9 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check the fleet against every rule; print all problems at once or a summary.",
-                "Exit codes: 0 valid, 1 refused (an invalid fleet, every problem printed; a bad option value), 2 usage error."})
+@Command(name = "validate", mixinStandardHelpOptions = true, description = {
+        "Check the fleet against every rule; print all problems at once or a summary.",
+        "Exit codes: 0 valid, 1 refused (an invalid fleet, every problem printed; a bad option value), 2 usage error."})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     FleetOptions options;

@@ -14,19 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check that each image carries a cosign signature (sha256-<digest>.sig, simple-signing "
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {
+        "Check that each image carries a cosign signature (sha256-<digest>.sig, simple-signing "
                 + "payload, ECDSA P-256) by the key, over the digest its tag points at now and naming its repository.",
-                "Exit codes: 0 every image verified, 1 refused (an image unsigned or wrongly signed, each one named; "
-                        + "a bad option value), 2 usage error."})
+        "Exit codes: 0 every image verified, 1 refused (an image unsigned or wrongly signed, each one named; "
+                + "a bad option value), 2 usage error."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "HOST[:PORT]/REPOSITORY:TAG or …@sha256:DIGEST")
     List<String> images;
 
-    @Option(names = "--key", required = true, paramLabel = "PUB",
-            description = "The public key (PEM 'PUBLIC KEY', as cosign.pub or openssl ec -pubout write it): a file "
-                    + "or env://VARIABLE.")
+    @Option(names = "--key", required = true, paramLabel = "PUB", description = "The public key (PEM 'PUBLIC KEY', as cosign.pub or openssl ec -pubout write it): a file "
+            + "or env://VARIABLE.")
     String key;
 
     @Option(names = "--insecure", description = "Allow plain HTTP; only for a registry on loopback.")

@@ -7,6 +7,6 @@ final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
         String version = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"slipway " + (version == null ? "(development build)" : version)};
+        return new String[]{"slipway " + (version == null ? "(development build)" : version)};
     }
 }

@@ -88,7 +88,8 @@ class BadOptionValuesTest {
         cases.add(withHost("apply", "--out", dir.toString()));
         cases.add(args("build", "--cache", plainFile.toString(), "--out", dir.resolve("out").toString()));
         cases.add(args("lock", "--debian-mirror", "ftp://mirror.invalid/debian"));
-        cases.add(args("build", "--debian-mirror", "ftp://mirror.invalid/debian", "--out", dir.resolve("o").toString()));
+        cases.add(
+                args("build", "--debian-mirror", "ftp://mirror.invalid/debian", "--out", dir.resolve("o").toString()));
         cases.add(args("lock", "--debian-mirror", "unsigned:"));
         cases.add(args("lock", "--debian-mirror", "unsigned:" + dir, "--keyring", plainFile.toString()));
         cases.add(args("lock", "--debian-mirror", "unsigned:ftp://mirror.invalid/debian"));

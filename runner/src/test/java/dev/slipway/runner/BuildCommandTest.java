@@ -87,12 +87,15 @@ class BuildCommandTest {
             closed = socket.getLocalPort();
         }
         CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--registry",
-                "127.0.0.1:" + closed + "/acme", "--insecure", "--tag", "t1", "--cache", dir.resolve("cache").toString());
+                "127.0.0.1:" + closed + "/acme", "--insecure", "--tag", "t1", "--cache",
+                dir.resolve("cache").toString());
         assertEquals(1, run.exitCode(), run.out());
         assertTrue(run.err().startsWith("127.0.0.1:" + closed + "/acme/tiny-base:t1: cannot reach registry 127.0.0.1:"
                 + closed), run.err());
-        assertTrue(run.err().contains("127.0.0.1:" + closed + "/acme/tiny/web:t1-box: not built: its base "), run.err());
-        assertTrue(run.err().endsWith("2 image(s) failed, 0 built; no tag was pushed for a failed image.\n"), run.err());
+        assertTrue(run.err().contains("127.0.0.1:" + closed + "/acme/tiny/web:t1-box: not built: its base "),
+                run.err());
+        assertTrue(run.err().endsWith("2 image(s) failed, 0 built; no tag was pushed for a failed image.\n"),
+                run.err());
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
     }
 

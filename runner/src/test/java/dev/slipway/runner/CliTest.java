@@ -16,8 +16,8 @@ import picocli.CommandLine;
 
 /** The CLI as a user meets it: exit codes, what is printed, and never a stack trace. */
 class CliTest {
-    static final Path SEED_DEFINITION =
-            Path.of("../fleet-definition/src/main/java/dev/slipway/fleet/FleetDefinition.java");
+    static final Path SEED_DEFINITION = Path
+            .of("../fleet-definition/src/main/java/dev/slipway/fleet/FleetDefinition.java");
 
     record Run(int exitCode, String out, String err) {
     }
@@ -59,7 +59,8 @@ class CliTest {
         Run run = run("validate", "--fleet", edited.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("service 'affective_processing_center' ports: service port 80 is outside"));
-        assertTrue(run.err().contains("service 'affective_processing_center' ports: service port and health port are both 80"));
+        assertTrue(run.err()
+                .contains("service 'affective_processing_center' ports: service port and health port are both 80"));
         assertTrue(run.err().contains("service 'self_healing_supervisor' env: HF_TOKEN is named like a credential"));
         assertFalse(run.err().contains("do-not-print-me"));
         assertTrue(run.err().endsWith("4 problem(s); nothing was changed.\n"), run.err());
@@ -68,7 +69,8 @@ class CliTest {
     @Test
     void aDefinitionThatDoesNotCompileIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
         Path broken = dir.resolve("FleetDefinition.java");
-        Files.writeString(broken, Files.readString(SEED_DEFINITION).replace(".family(FAMILY_WEB)", ".family(\"family-web\")"));
+        Files.writeString(broken,
+                Files.readString(SEED_DEFINITION).replace(".family(FAMILY_WEB)", ".family(\"family-web\")"));
         Run run = run("validate", "--fleet", broken.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith(broken + ":"), run.err());
@@ -110,8 +112,10 @@ class CliTest {
         Run run = run("plan", "--tag", "t1", "--batch-size", "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("Rollout: canary on mainpc, then batches of 2"));
-        assertTrue(run.out().contains("wave 1 (canary): model_ops_coordinator@mainpc, affective_processing_center@mainpc, "
-                + "real_time_audio_pipeline@mainpc"), run.out());
+        assertTrue(
+                run.out().contains("wave 1 (canary): model_ops_coordinator@mainpc, affective_processing_center@mainpc, "
+                        + "real_time_audio_pipeline@mainpc"),
+                run.out());
         assertTrue(run.out().contains("ports [5560, 6560], health check on 6560"), run.out());
     }
 

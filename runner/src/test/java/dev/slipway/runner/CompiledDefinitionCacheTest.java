@@ -139,7 +139,8 @@ class CompiledDefinitionCacheTest {
     void anEditedCopyOfTheBuiltInDefinitionWinsOverTheJarsAlsoFromTheCache(@TempDir Path dir) throws IOException {
         Path cache = dir.resolve("cache");
         Path edited = dir.resolve("FleetDefinition.java");
-        Files.writeString(edited, Files.readString(CliTest.SEED_DEFINITION).replace("ports(5560, 6560)", "ports(5561, 6560)"));
+        Files.writeString(edited,
+                Files.readString(CliTest.SEED_DEFINITION).replace("ports(5560, 6560)", "ports(5561, 6560)"));
         FleetSpec builtIn = new FleetDefinition().define();
         FleetSpec compiled = load(edited, cache);
         FleetSpec cached = load(edited, cache);
@@ -155,7 +156,7 @@ class CompiledDefinitionCacheTest {
     @Test
     void aClassFileThatDoesNotMatchItsChecksumIsCompiledAgainAndTheEntryRepaired(@TempDir Path dir)
             throws IOException {
-        assertDamageIsRepaired(dir, entry -> Files.write(entry.resolve("TinyFleet.class"), new byte[] {(byte) 0xCA}));
+        assertDamageIsRepaired(dir, entry -> Files.write(entry.resolve("TinyFleet.class"), new byte[]{(byte) 0xCA}));
     }
 
     @Test
@@ -186,7 +187,8 @@ class CompiledDefinitionCacheTest {
     void checksumsNamingAFileOutsideTheEntryAreIgnoredAndTheEntryRepaired(@TempDir Path dir) throws IOException {
         assertDamageIsRepaired(dir, entry -> {
             Path checksums = entry.resolve(CompiledDefinitionCache.CHECKSUMS);
-            Files.writeString(checksums, Files.readString(checksums).replace("  TinyFleet.class", "  ../../TinyFleet.class"));
+            Files.writeString(checksums,
+                    Files.readString(checksums).replace("  TinyFleet.class", "  ../../TinyFleet.class"));
             Files.copy(entry.resolve("TinyFleet.class"), entry.getParent().resolveSibling("TinyFleet.class"));
             Files.delete(entry.resolve("TinyFleet.class"));
         });
@@ -231,7 +233,8 @@ class CompiledDefinitionCacheTest {
     void aDefinitionThatDoesNotCompileIsReportedAsBeforeAndNeverCached(@TempDir Path dir) throws IOException {
         Path cache = dir.resolve("cache");
         Path definition = writeFleet(dir, 7100);
-        Files.writeString(definition, Files.readString(definition).replace("ports(Ports.SERVICE, 8100)", "ports(\"web\")"));
+        Files.writeString(definition,
+                Files.readString(definition).replace("ports(Ports.SERVICE, 8100)", "ports(\"web\")"));
         long line = Files.readString(definition).lines().takeWhile(l -> !l.contains("ports(\"web\")")).count() + 1;
         for (int run = 0; run < 2; run++) {
             UserError error = assertThrows(UserError.class, () -> load(definition, cache));
@@ -263,7 +266,7 @@ class CompiledDefinitionCacheTest {
     @Test
     void theLeastRecentlyUsedEntriesAreEvicted(@TempDir Path dir) throws IOException {
         CompiledDefinitionCache cache = new CompiledDefinitionCache(new SlipwayCache(dir));
-        Map<String, byte[]> classes = Map.of("Tiny", new byte[] {1});
+        Map<String, byte[]> classes = Map.of("Tiny", new byte[]{1});
         for (int i = 0; i < CompiledDefinitionCache.MAX_ENTRIES; i++) {
             String key = "entry-" + i;
             cache.write(key, classes);

@@ -39,7 +39,7 @@ class ComposeEndToEndTest {
             Files.writeString(www.resolve("health"), HealthCheck.HEALTHY_BODY);
         }
         try (LocalRegistry registry = LocalRegistry.start();
-             LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+                LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             docker.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
             Files.createDirectories(dir.resolve("base"));
             docker.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(),

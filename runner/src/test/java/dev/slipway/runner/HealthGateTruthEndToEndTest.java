@@ -89,7 +89,8 @@ class HealthGateTruthEndToEndTest {
             assertFalse(apply.out().contains("stopped the old container"), apply.out());
             assertEquals(oldId, id(), "the old container is the same one");
             assertEquals("running", state(CONTAINER));
-            assertEquals(0, containers().stream().filter(n -> n.contains("-previous")).count(), containers().toString());
+            assertEquals(0, containers().stream().filter(n -> n.contains("-previous")).count(),
+                    containers().toString());
         } finally {
             mainpc.docker("rm", "-f", "stranger").requireSuccess();
         }
@@ -158,7 +159,8 @@ class HealthGateTruthEndToEndTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--fleet", dir.resolve("GateTruthFleet.java").toString(), "--dir", dir.toString(),
                 "--registry", machines.registryHost() + "/slipway", "--insecure", "--cache",
-                dir.resolve("cache").toString(), "--parallel", "1", "--audit-log", dir.resolve("audit.jsonl").toString()));
+                dir.resolve("cache").toString(), "--parallel", "1", "--audit-log",
+                dir.resolve("audit.jsonl").toString()));
         all.addAll(machines.hostArguments());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

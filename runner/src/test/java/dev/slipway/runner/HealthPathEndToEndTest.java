@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +39,9 @@ class HealthPathEndToEndTest {
         Files.writeString(app.resolve("ready"), HealthCheck.HEALTHY_BODY);
 
         try (LocalRegistry registry = LocalRegistry.start();
-             LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
-            Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
+                LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+            Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs"))
+                    .writeTar(dir.resolve("build/rootfs.tar"));
             docker.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
             Files.createDirectories(dir.resolve("base"));
             docker.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(),

@@ -26,7 +26,8 @@ final class HelpExitCodes {
         if (at < 0) {
             throw new AssertionError(command + " --help states no exit codes:\n" + out);
         }
-        String codes = help.substring(at + "Exit codes: ".length(), help.indexOf('.', at) < 0 ? help.length()
+        String codes = help.substring(at + "Exit codes: ".length(), help.indexOf('.', at) < 0
+                ? help.length()
                 : help.indexOf('.', at));
         Map<Integer, String> meanings = new LinkedHashMap<>();
         Matcher matcher = CODE.matcher(codes);

@@ -40,10 +40,12 @@ class PlanPictureTest {
         Document dom = Jsoup.parse(chromium.dumpDom(page));
         // SPEC's known rows: service, service port, health port, machine(s)
         String[][] known = {{"model_ops_coordinator", "7212", "8212", "mainpc"},
-            {"affective_processing_center", "5560", "6560", "mainpc"},
-            {"real_time_audio_pipeline", "5557", "6557", "mainpc"}, {"real_time_audio_pipeline", "5557", "6557", "pc2"},
-            {"unified_observability_center", "9100", "9110", "pc2"}, {"self_healing_supervisor", "7009", "9008", "pc2"},
-            {"central_error_bus", "7150", "8150", "pc2"}, {"memory_fusion_hub", "5713", "6713", "pc2"}};
+                {"affective_processing_center", "5560", "6560", "mainpc"},
+                {"real_time_audio_pipeline", "5557", "6557", "mainpc"},
+                {"real_time_audio_pipeline", "5557", "6557", "pc2"},
+                {"unified_observability_center", "9100", "9110", "pc2"},
+                {"self_healing_supervisor", "7009", "9008", "pc2"},
+                {"central_error_bus", "7150", "8150", "pc2"}, {"memory_fusion_hub", "5713", "6713", "pc2"}};
         for (String[] row : known) {
             Element tr = dom.selectFirst("#machine-" + row[3] + " tr[data-service=" + row[0] + "]");
             assertTrue(tr != null, row[0] + " on " + row[3]);
@@ -61,7 +63,7 @@ class PlanPictureTest {
         HeadlessChromium chromium = chromium();
         Path fleet = dir.resolve("fleet");
         Path baseTarball = Files.writeString(dir.resolve("base.tar"), "only `build` reads the base");
-        GeneratedFleet.main(new String[] {fleet.toString(), "200", baseTarball.toString()});
+        GeneratedFleet.main(new String[]{fleet.toString(), "200", baseTarball.toString()});
         Files.createDirectories(PICTURES);
         Path page = PICTURES.resolve("generated-200.html");
         Path dot = dir.resolve("generated-200.dot");
@@ -99,7 +101,7 @@ class PlanPictureTest {
 
     @Test
     void thePageAndGraphAreTheSameBytesForTheSameDefinition(@TempDir Path dir) throws IOException {
-        for (String name : new String[] {"a", "b"}) {
+        for (String name : new String[]{"a", "b"}) {
             CliTest.Run run = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
                     dir.resolve(name + ".html").toString(), "--dot", dir.resolve(name + ".dot").toString());
             assertEquals(0, run.exitCode(), run.err());
@@ -123,7 +125,8 @@ class PlanPictureTest {
         String built = html.selectFirst("#family-tiny-base dt:contains(built) + dd").text();
         assertTrue(built.matches("adds 1 layer, [0-9]+ B \\(image [0-9]+ B\\)"), built);
         assertTrue(html.selectFirst("#family-tiny-base .digest").text().matches("sha256:[0-9a-f]{12}"));
-        assertTrue(html.selectFirst("#machine-box tr[data-service=web] td.image-size").text().matches("[0-9.]+ (B|KiB)"),
+        assertTrue(
+                html.selectFirst("#machine-box tr[data-service=web] td.image-size").text().matches("[0-9.]+ (B|KiB)"),
                 html.selectFirst("#machine-box").outerHtml());
     }
 

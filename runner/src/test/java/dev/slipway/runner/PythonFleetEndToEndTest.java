@@ -54,10 +54,10 @@ class PythonFleetEndToEndTest {
     private static final String TAG = "e2e";
     /** service, machine, service port, health port */
     private static final String[][] INSTANCES = {
-        {"greeter", "mainpc", "7301", "8301"},
-        {"clock", "pc2", "7302", "8302"},
-        {"notes", "mainpc", "7303", "8303"},
-        {"notes", "pc2", "7303", "8303"},
+            {"greeter", "mainpc", "7301", "8301"},
+            {"clock", "pc2", "7302", "8302"},
+            {"notes", "mainpc", "7303", "8303"},
+            {"notes", "pc2", "7303", "8303"},
     };
 
     static Path work;
@@ -173,7 +173,7 @@ class PythonFleetEndToEndTest {
     @Order(3)
     void everyServiceRunsFromTheRegistryUnderTiniAsAppuserAndAnswersItsHealthCheck() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start();
-             LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+                LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             String org = registry.host() + "/slipway";
             Run build = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--registry", org,
                     "--insecure", "--tag", TAG, "--cache", work.resolve("cache-a").toString());
@@ -205,7 +205,8 @@ class PythonFleetEndToEndTest {
                             "import ssl; print(ssl.create_default_context().cert_store_stats()['x509_ca'] > 100)"));
 
                     String label = docker.docker("inspect", "--format",
-                            "{{index .Config.Labels \"dev.slipway.sbom.sha256\"}}", image).requireSuccess().stdout().strip();
+                            "{{index .Config.Labels \"dev.slipway.sbom.sha256\"}}", image).requireSuccess().stdout()
+                            .strip();
                     Path sbom = Path.of("target", "slipway", "sbom", "services",
                             instance[0] + "." + instance[1] + ".cdx.json");
                     assertEquals(sha256(Files.readAllBytes(sbom)), label, name);

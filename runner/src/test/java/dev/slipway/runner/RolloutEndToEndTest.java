@@ -107,7 +107,9 @@ class RolloutEndToEndTest {
         digestsByTag.put("v1", runningDigests());
         List<String> audit = Files.readAllLines(dir.resolve("audit.jsonl"));
         assertEquals(1, audit.size());
-        assertTrue(audit.get(0).contains("\"result\":\"succeeded\"") && audit.get(0).contains("\"instance\":\"bravo@pc2\""),
+        assertTrue(
+                audit.get(0).contains("\"result\":\"succeeded\"")
+                        && audit.get(0).contains("\"instance\":\"bravo@pc2\""),
                 audit.get(0));
     }
 
@@ -384,7 +386,8 @@ class RolloutEndToEndTest {
     private static Map<String, String> runningDigests() {
         Map<String, String> digests = new HashMap<>();
         for (String[] instance : INSTANCES) {
-            digests.put(key(instance), inspect(instance[0], instance[1], "{{index .Config.Labels \"dev.slipway.image-digest\"}}"));
+            digests.put(key(instance),
+                    inspect(instance[0], instance[1], "{{index .Config.Labels \"dev.slipway.image-digest\"}}"));
         }
         return digests;
     }

@@ -160,7 +160,7 @@ class SeedFleetEndToEndTest {
     @Test
     void theSeedServiceRunsOnFamilyWebWithEverythingSpecPromises() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start();
-             LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+                LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             String org = registry.host() + "/slipway";
             Run build = cli("build", "--fleet", fleet.resolve("SeedCpuFleet.java").toString(), "--dir",
                     fleet.toString(), "--debian-mirror", repo.toString(), "--registry", org, "--insecure", "--tag",

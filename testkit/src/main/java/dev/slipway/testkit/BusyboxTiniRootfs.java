@@ -63,7 +63,8 @@ public final class BusyboxTiniRootfs {
             linkApplets(root, busybox);
             Files.writeString(root.resolve("etc/passwd"),
                     "root:x:0:0:root:/root:/bin/sh\n"
-                            + APP_USER + ":x:" + APP_UID + ":" + APP_GID + ":" + APP_USER + ":/" + APP_HOME + ":/bin/sh\n");
+                            + APP_USER + ":x:" + APP_UID + ":" + APP_GID + ":" + APP_USER + ":/" + APP_HOME
+                            + ":/bin/sh\n");
             Files.writeString(root.resolve("etc/group"), "root:x:0:\n" + APP_USER + ":x:" + APP_GID + ":\n");
             // Java cannot set the sticky bit; chmod can
             CommandLine.of("chmod", "1777", root.resolve("tmp").toString())
@@ -100,8 +101,8 @@ public final class BusyboxTiniRootfs {
      */
     public Path writeTar(Path tarFile) {
         try (OutputStream out = Files.newOutputStream(tarFile);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-             Stream<Path> walk = Files.walk(dir)) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+                Stream<Path> walk = Files.walk(dir)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path path : walk.filter(path -> !path.equals(dir)).sorted().toList()) {

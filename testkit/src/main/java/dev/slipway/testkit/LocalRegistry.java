@@ -82,7 +82,7 @@ public final class LocalRegistry implements AutoCloseable {
         if (account.isPresent() && !Files.isExecutable(HTPASSWD)) {
             throw new IllegalStateException(HTPASSWD + " is missing; install the Debian package apache2-utils");
         }
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             LocalRegistry registry = launch(FreePort.onLoopback(), account);
             try {
                 registry.awaitReady();

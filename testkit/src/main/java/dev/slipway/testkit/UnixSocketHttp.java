@@ -24,7 +24,7 @@ final class UnixSocketHttp {
     static Answer get(Path socket, String path, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-             Selector selector = Selector.open()) {
+                Selector selector = Selector.open()) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             ByteBuffer request = ByteBuffer.wrap(
                     ("GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -60,7 +60,8 @@ class LocalDockerdTest {
     @Test
     void runsTheRootfsAsAppuserUnderTini() {
         CommandResult id = dockerd.docker("run", "--rm", "--network", "host", "--user", APP_USER,
-                "--entrypoint", BusyboxTiniRootfs.TINI, IMAGE, "--", "sh", "-c", "id -u; id -g; id -un").requireSuccess();
+                "--entrypoint", BusyboxTiniRootfs.TINI, IMAGE, "--", "sh", "-c", "id -u; id -g; id -un")
+                .requireSuccess();
         assertEquals("10001\n10001\nappuser\n", id.stdout());
 
         CommandResult pid1 = dockerd.docker("run", "--rm", "--network", "host", "--user", APP_USER,
@@ -81,11 +82,12 @@ class LocalDockerdTest {
         CommandLine.of("chmod", "-R", "a+rX", site.toString()).run(Duration.ofSeconds(5)).requireSuccess();
         int port = FreePort.onLoopback();
         String container = dockerd.docker("run", "--detach", "--network", "host", "--user", APP_USER,
-                        "--volume", site + ":/www:ro", "--entrypoint", BusyboxTiniRootfs.TINI, IMAGE,
-                        "--", "httpd", "-f", "-p", "127.0.0.1:" + port, "-h", "/www")
+                "--volume", site + ":/www:ro", "--entrypoint", BusyboxTiniRootfs.TINI, IMAGE,
+                "--", "httpd", "-f", "-p", "127.0.0.1:" + port, "-h", "/www")
                 .requireSuccess().stdout().strip();
         try {
-            HttpResponse<String> page = getWithRetry("http://127.0.0.1:" + port + "/index.html", Duration.ofSeconds(20));
+            HttpResponse<String> page = getWithRetry("http://127.0.0.1:" + port + "/index.html",
+                    Duration.ofSeconds(20));
             assertEquals(200, page.statusCode());
             assertEquals("served by slipway testkit\n", page.body());
         } finally {
@@ -96,12 +98,13 @@ class LocalDockerdTest {
     @Test
     void pullsFromAnInsecureLocalRegistry() {
         try (LocalRegistry registry = LocalRegistry.start();
-             LocalDockerd puller = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+                LocalDockerd puller = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             String remote = registry.host() + "/slipway-test/busybox-tini:1";
             dockerd.docker("tag", IMAGE, remote).requireSuccess();
             dockerd.docker("push", remote).requireSuccess();
 
-            CommandResult run = puller.docker("run", "--rm", "--network", "host", "--user", APP_USER, remote, "id", "-un");
+            CommandResult run = puller.docker("run", "--rm", "--network", "host", "--user", APP_USER, remote, "id",
+                    "-un");
 
             assertEquals("appuser\n", run.requireSuccess().stdout());
             assertTrue(puller.docker("info", "--format", "{{json .RegistryConfig.IndexConfigs}}")
@@ -129,7 +132,8 @@ class LocalDockerdTest {
         String namespace = "swt" + ProcessHandle.current().pid();
         CommandLine.of("ip", "netns", "add", namespace).run(Duration.ofSeconds(10)).requireSuccess();
         try {
-            CommandLine.of("ip", "-n", namespace, "link", "set", "lo", "up").run(Duration.ofSeconds(10)).requireSuccess();
+            CommandLine.of("ip", "-n", namespace, "link", "set", "lo", "up").run(Duration.ofSeconds(10))
+                    .requireSuccess();
             try (LocalDockerd isolated = LocalDockerd.builder().inNetworkNamespace(namespace).start()) {
                 assertEquals(namespace, isolated.networkNamespace().orElseThrow());
                 isolated.docker("import", rootfsTar.toString(), IMAGE).requireSuccess();
@@ -146,7 +150,8 @@ class LocalDockerdTest {
                 assertEquals("inside " + namespace + "\n", inside.requireSuccess().stdout());
                 assertThrows(ConnectException.class, () -> http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html")).build(),
-                        HttpResponse.BodyHandlers.ofString()), "the host's loopback must not see the namespace's server");
+                        HttpResponse.BodyHandlers.ofString()),
+                        "the host's loopback must not see the namespace's server");
             }
         } finally {
             CommandLine.of("ip", "netns", "delete", namespace).run(Duration.ofSeconds(10));

@@ -40,8 +40,8 @@ class LocalRegistryTest {
         TinyOciLayout image = TinyOciLayout.write(work.resolve("layout"), "1", "hello from slipway\n");
         try (LocalRegistry registry = LocalRegistry.start()) {
             CommandLine.of("skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
-                            "oci:" + image.dir + ":" + image.tag,
-                            "docker://" + registry.host() + "/test/x:1")
+                    "oci:" + image.dir + ":" + image.tag,
+                    "docker://" + registry.host() + "/test/x:1")
                     .run(Duration.ofMinutes(2)).requireSuccess();
 
             String manifestUrl = "http://" + registry.host() + "/v2/test/x/manifests/";

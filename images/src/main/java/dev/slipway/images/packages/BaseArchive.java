@@ -8,7 +8,6 @@ import dev.slipway.packages.layer.ParallelGzipOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ final class BaseArchive {
         Path partial = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".partial");
         try {
             try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(file, "UTF-8")) {
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(file, "UTF-8")) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 ObjectNode config;
@@ -59,10 +58,16 @@ final class BaseArchive {
                 } else {
                     config = scratchConfig(architecture);
                 }
-                ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
+                ObjectNode rootfs = config.has("rootfs")
+                        ? (ObjectNode) config.get("rootfs")
+                        : config.putObject("rootfs");
                 rootfs.put("type", "layers");
-                ArrayNode diffIds = rootfs.has("diff_ids") ? (ArrayNode) rootfs.get("diff_ids") : rootfs.putArray("diff_ids");
-                ArrayNode history = config.has("history") ? (ArrayNode) config.get("history") : config.putArray("history");
+                ArrayNode diffIds = rootfs.has("diff_ids")
+                        ? (ArrayNode) rootfs.get("diff_ids")
+                        : rootfs.putArray("diff_ids");
+                ArrayNode history = config.has("history")
+                        ? (ArrayNode) config.get("history")
+                        : config.putArray("history");
                 Set<String> written = new java.util.HashSet<>(layers);
                 for (Layer layer : added) {
                     String name = layer.diffId().substring("sha256:".length()) + ".tar.gz";
@@ -130,7 +135,7 @@ final class BaseArchive {
     private static void copyLayers(Path tarball, List<String> layers, TarArchiveOutputStream out) throws IOException {
         Set<String> wanted = new LinkedHashSet<>(layers);
         try (TarArchiveInputStream tar = open(tarball)) {
-            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
                 String name = clean(e.getName());
                 if (!e.isFile() || !wanted.remove(name)) {
                     continue;

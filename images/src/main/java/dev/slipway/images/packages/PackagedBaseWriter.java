@@ -83,7 +83,8 @@ public final class PackagedBaseWriter {
      */
     public Optional<Started> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
             StepContext context, Consumer<JibEvent> events) throws IOException, InterruptedException {
-        if (plan.kind() != ImagePlan.Kind.FAMILY || plan.layers().stream().noneMatch(PackagedBaseWriter::buildsIntoBase)) {
+        if (plan.kind() != ImagePlan.Kind.FAMILY
+                || plan.layers().stream().noneMatch(PackagedBaseWriter::buildsIntoBase)) {
             return Optional.empty();
         }
         List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
@@ -185,8 +186,6 @@ public final class PackagedBaseWriter {
             Files.deleteIfExists(partial);
         }
     }
-
-
 
     /**
      * What is missing for the family's Debian and wheel layers (locks, sources, a Python to install into), checked

@@ -15,7 +15,6 @@ import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
-import dev.slipway.packages.layer.LayerTree;
 import dev.slipway.packages.layer.ParallelGzipOutputStream;
 import dev.slipway.packages.python.WheelInstaller;
 import dev.slipway.packages.python.WheelProblems;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -179,7 +177,8 @@ final class PackagedLayers {
             }
             LayerDigest digest = compressor.result().uncompressed();
             if (!digest.equals(tar)) {
-                throw new IOException("layer " + key + ": the tar writer counted " + tar + ", its compressor " + digest);
+                throw new IOException(
+                        "layer " + key + ": the tar writer counted " + tar + ", its compressor " + digest);
             }
             Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the diff ID last: a layer counts as cached only once both are complete
@@ -195,7 +194,6 @@ final class PackagedLayers {
     private static String line(LockedPackage p) {
         return p.name() + ' ' + p.version() + ' ' + p.architecture() + ' ' + p.size() + ' ' + p.sha256() + '\n';
     }
-
 
     /** Packages or wheels refused (missing, or not matching their lock), every one named with its family. */
     static final class PackagesRefused extends IOException {

@@ -15,7 +15,7 @@ final class TarMember {
     static Optional<byte[]> read(InputStream in, String name, long maxSize) throws IOException {
         byte[] pass = new byte[1 << 16];
         try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
                 if (e.isFile() && e.getSize() < maxSize && clean(e.getName()).equals(name)) {
                     return Optional.of(tar.readAllBytes());
                 }

@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class ProgressReporter implements Consumer<JibEvent> {
     private static final Pattern LAYER_BUILT = Pattern.compile("Building .* layer built sha256:[0-9a-f]{64}");
-    private static final Pattern BLOB_SKIPPED =
-            Pattern.compile("Skipping push; BLOB already exists.*size: ([0-9]+)");
+    private static final Pattern BLOB_SKIPPED = Pattern.compile("Skipping push; BLOB already exists.*size: ([0-9]+)");
     private static final String BLOB_PUSH = "pushing blob ";
     private static final String BLOB_UPLOAD = "pushBlob PATCH ";
     private static final long NOTIFY_EVERY_BYTES = 4L << 20;
@@ -92,7 +91,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         }
         long[] task = tasks.get(allocation);
         if (task == null) {
-            task = new long[] {0, allocation.getAllocationUnits()};
+            task = new long[]{0, allocation.getAllocationUnits()};
             tasks.put(allocation, task);
             boolean bytes = !description.startsWith("building ");
             if (bytes) {

@@ -16,7 +16,8 @@ public final class FileCopyLayerStep implements LayerStep<LayerPlan.FileCopy> {
     @Override
     public List<InputProblem> check(ImagePlan image, LayerPlan.FileCopy layer, StepContext context) {
         Path source = context.resolve(layer.source());
-        return Files.exists(source) ? List.of()
+        return Files.exists(source)
+                ? List.of()
                 : List.of(new InputProblem(image.subject(), source,
                         "does not exist (files \"" + layer.source() + "\" -> " + layer.destination() + ")"));
     }

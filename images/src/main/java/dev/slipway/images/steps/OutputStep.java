@@ -44,7 +44,8 @@ public sealed interface OutputStep permits PushStep, TarballStep {
     static Path tarballPath(Path outputDirectory, ImagePlan plan) {
         return plan.kind() == ImagePlan.Kind.FAMILY
                 ? outputDirectory.resolve("families").resolve(plan.name() + ".tar")
-                : outputDirectory.resolve("services").resolve(plan.name() + "." + plan.machine().orElse("any") + ".tar");
+                : outputDirectory.resolve("services")
+                        .resolve(plan.name() + "." + plan.machine().orElse("any") + ".tar");
     }
 
     /** Slipway's caches, history name and event handling, the same for every target. */

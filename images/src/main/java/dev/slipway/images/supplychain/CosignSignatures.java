@@ -191,7 +191,8 @@ public final class CosignSignatures {
             return Optional.of("its payload is not JSON");
         }
         if (!PAYLOAD_TYPE.equals(claims.path("type").asText())) {
-            return Optional.of("its payload type is '" + claims.path("type").asText() + "', not '" + PAYLOAD_TYPE + "'");
+            return Optional
+                    .of("its payload type is '" + claims.path("type").asText() + "', not '" + PAYLOAD_TYPE + "'");
         }
         String signedDigest = claims.path("image").path("docker-manifest-digest").asText();
         if (!digest.equals(signedDigest)) {
@@ -199,7 +200,8 @@ public final class CosignSignatures {
         }
         String signedRepository = claims.path("identity").path("docker-reference").asText();
         if (!OciRegistry.repository(reference).equals(signedRepository)) {
-            return Optional.of("it signs repository " + signedRepository + ", not " + OciRegistry.repository(reference));
+            return Optional
+                    .of("it signs repository " + signedRepository + ", not " + OciRegistry.repository(reference));
         }
         return Optional.empty();
     }

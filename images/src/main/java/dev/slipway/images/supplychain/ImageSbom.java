@@ -43,7 +43,8 @@ public final class ImageSbom {
         if (!repository.equals(image)) {
             subject.put("version", image.substring(repository.length() + 1));
         }
-        subject.putArray("hashes").addObject().put("alg", "SHA-256").put("content", digest.substring("sha256:".length()));
+        subject.putArray("hashes").addObject().put("alg", "SHA-256").put("content",
+                digest.substring("sha256:".length()));
         ArrayNode subjectProperties = subject.putArray("properties");
         property(subjectProperties, "dev.slipway:digest", digest);
         property(subjectProperties, "dev.slipway:kind", plan.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -60,7 +61,8 @@ public final class ImageSbom {
         int n = 0;
         for (LayerPlan layer : plan.layers()) {
             ObjectNode c = components.addObject();
-            c.put("type", "file").put("bom-ref", image + "#layer-" + (++n) + "-" + layer.kind()).put("name", layer.kind());
+            c.put("type", "file").put("bom-ref", image + "#layer-" + (++n) + "-" + layer.kind()).put("name",
+                    layer.kind());
             ArrayNode properties = c.putArray("properties");
             property(properties, "dev.slipway:role", "layer added by Slipway");
             property(properties, "dev.slipway:layer:source", layer.source());
@@ -89,7 +91,7 @@ public final class ImageSbom {
         try {
             return ImageReference.parse(base).getDigest();
         } catch (InvalidImageReferenceException e) {
-            return Optional.empty();   // scratch, or a base tarball: no registry digest to name
+            return Optional.empty(); // scratch, or a base tarball: no registry digest to name
         }
     }
 

@@ -114,7 +114,8 @@ public final class OciRegistry {
                 + URLEncoder.encode(digest, StandardCharsets.UTF_8);
         URI put = URI.create(upload.getScheme() + "://" + upload.getRawAuthority() + upload.getRawPath() + "?" + query);
         HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(put)
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
         expect(done, 201, "upload blob " + digest + " to " + repository(image));
         return digest;
     }
@@ -173,7 +174,8 @@ public final class OciRegistry {
     private String authorize(ImageReference image, String challenge, String scope) throws IOException {
         Optional<Credential> credential;
         try {
-            credential = credentials.credentialFor(image, log -> { });
+            credential = credentials.credentialFor(image, log -> {
+            });
         } catch (CredentialRetrievalException e) {
             throw new IOException(repository(image) + ": cannot get registry credentials (" + credentials + ")", e);
         }
@@ -225,7 +227,9 @@ public final class OciRegistry {
         if (response.statusCode() != status) {
             String body = new String(response.body(), StandardCharsets.UTF_8).strip();
             throw new IOException(what + ": HTTP " + response.statusCode()
-                    + (body.isEmpty() ? "" : " " + credentials.redact(body.substring(0, Math.min(body.length(), 300)))));
+                    + (body.isEmpty()
+                            ? ""
+                            : " " + credentials.redact(body.substring(0, Math.min(body.length(), 300)))));
         }
     }
 }

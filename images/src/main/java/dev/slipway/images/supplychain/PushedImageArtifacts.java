@@ -63,7 +63,8 @@ public final class PushedImageArtifacts {
                     for (BuiltImage image : repository) {
                         String pinned = image.pinnedReference();
                         byte[] sbom = ImageSbom.render(image.plan(), image.digest(),
-                                Optional.ofNullable(digests.get(image.plan().base())), packagedSbom.apply(image.plan()));
+                                Optional.ofNullable(digests.get(image.plan().base())),
+                                packagedSbom.apply(image.plan()));
                         String sbomTag = sboms.attach(pinned, sbom);
                         Optional<CosignSignatures.Signed> signed = Optional.empty();
                         if (key.isPresent()) {

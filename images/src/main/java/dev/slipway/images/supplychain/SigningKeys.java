@@ -117,7 +117,8 @@ public final class SigningKeys {
             Object object;
             while ((object = parser.readObject()) != null) {
                 // openssl ecparam -genkey writes an EC PARAMETERS block before the key
-                if (!(object instanceof X9ECParameters) && !(object instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier)) {
+                if (!(object instanceof X9ECParameters)
+                        && !(object instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier)) {
                     return object;
                 }
             }

@@ -27,7 +27,8 @@ class AttachedSbomsTest {
                 dev.slipway.model.ImageReference.parse(image),
                 "docker.io/library/python:3.11-slim-bookworm@" + BASE_DIGEST, Optional.empty(),
                 List.of(new LayerPlan.MachineProfile("mainpc", Map.of()), new LayerPlan.Application("services/notes")),
-                List.of(), "10001:10001", List.of("/usr/bin/tini", "--"), List.of(), "/app", List.of(), Map.of(), Map.of(),
+                List.of(), "10001:10001", List.of("/usr/bin/tini", "--"), List.of(), "/app", List.of(), Map.of(),
+                Map.of(),
                 Optional.empty(), Map.of());
     }
 
@@ -46,7 +47,8 @@ class AttachedSbomsTest {
             AttachedSboms sboms = new AttachedSboms(client);
             String tag = sboms.attach(TestImages.pinned(image, digest), sbom);
             assertEquals("sha256-" + digest.substring(7) + ".sbom", tag);
-            JsonNode layer = client.manifest(ImageReference.parse(image), tag).orElseThrow().json().path("layers").get(0);
+            JsonNode layer = client.manifest(ImageReference.parse(image), tag).orElseThrow().json().path("layers")
+                    .get(0);
             assertEquals("application/vnd.cyclonedx+json", layer.path("mediaType").asText());
 
             String manifestDigest = client.manifest(ImageReference.parse(image), tag).orElseThrow().digest();

@@ -133,7 +133,8 @@ class CosignSignaturesTest {
 
         // the good image's signature manifest copied to the evil digest's signature tag
         ImageReference reference = ImageReference.parse(image);
-        OciRegistry.Manifest copied = client.manifest(reference, CosignSignatures.artifactTag(good, "sig")).orElseThrow();
+        OciRegistry.Manifest copied = client.manifest(reference, CosignSignatures.artifactTag(good, "sig"))
+                .orElseThrow();
         client.putManifest(reference, CosignSignatures.artifactTag(evil, "sig"), OciRegistry.OCI_MANIFEST,
                 copied.bytes());
         SignatureProblem replayed = assertThrows(SignatureProblem.class, () -> signatures.verify(image, publicKey));
@@ -190,7 +191,8 @@ class CosignSignaturesTest {
         List<String> messages = List.of(
                 assertThrows(KeyProblem.class, () -> SigningKeys.privateKey(rsa.toString(), Map.of())).getMessage(),
                 assertThrows(KeyProblem.class, () -> SigningKeys.privateKey(p384.toString(), Map.of())).getMessage(),
-                assertThrows(KeyProblem.class, () -> SigningKeys.privateKey(encrypted.toString(), Map.of())).getMessage(),
+                assertThrows(KeyProblem.class, () -> SigningKeys.privateKey(encrypted.toString(), Map.of()))
+                        .getMessage(),
                 assertThrows(KeyProblem.class, () -> SigningKeys.publicKey(pair[0].toString(), Map.of())).getMessage(),
                 assertThrows(KeyProblem.class, () -> SigningKeys.privateKey("env://NOPE", Map.of())).getMessage(),
                 assertThrows(KeyProblem.class, () -> SigningKeys.privateKey(dir.resolve("none").toString(), Map.of()))

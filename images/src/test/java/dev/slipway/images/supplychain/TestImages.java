@@ -40,7 +40,7 @@ final class TestImages {
         Path pub = dir.resolve(name + ".pub");
         openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
         openssl(dir, "ec", "-in", key.toString(), "-pubout", "-out", pub.toString());
-        return new Path[] {key, pub};
+        return new Path[]{key, pub};
     }
 
     static void openssl(Path dir, String... arguments) throws IOException, InterruptedException {

@@ -31,136 +31,138 @@ import java.util.TreeSet;
  */
 public final class DebLayer implements Closeable {
 
-  static final String CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt";
+    static final String CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt";
 
-  private final LayerTree tree = new LayerTree();
-  private final List<String> controls = new ArrayList<>();
-  private final List<List<String>> fileLists = new ArrayList<>();
-  private final Path spoolDirectory;
-  private ContentSpool spool;
+    private final LayerTree tree = new LayerTree();
+    private final List<String> controls = new ArrayList<>();
+    private final List<List<String>> fileLists = new ArrayList<>();
+    private final Path spoolDirectory;
+    private ContentSpool spool;
 
-  /** A layer whose package contents are spooled in the system's temporary directory. */
-  public DebLayer() {
-    this(Path.of(System.getProperty("java.io.tmpdir")));
-  }
-
-  public DebLayer(Path spoolDirectory) {
-    this.spoolDirectory = Objects.requireNonNull(spoolDirectory, "spoolDirectory");
-  }
-
-  /** Adds the merged-/usr symlinks ({@code /bin -> usr/bin} …) that Debian bookworm images have. */
-  public DebLayer mergedUsr() {
-    for (String dir : List.of("bin", "sbin", "lib", "lib64")) {
-      tree.add(LayerEntry.directory("usr/" + dir, 0755));
-      tree.add(LayerEntry.symlink(dir, "usr/" + dir));
+    /** A layer whose package contents are spooled in the system's temporary directory. */
+    public DebLayer() {
+        this(Path.of(System.getProperty("java.io.tmpdir")));
     }
-    return this;
-  }
 
-  /** Unpacks one .deb; its files replace those of packages added before. */
-  public DebLayer addPackage(Path deb) throws IOException {
-    if (spool == null) {
-      spool = ContentSpool.create(spoolDirectory);
+    public DebLayer(Path spoolDirectory) {
+        this.spoolDirectory = Objects.requireNonNull(spoolDirectory, "spoolDirectory");
     }
-    DebArchive archive = DebArchive.read(deb, spool);
-    controls.add(archive.control());
-    List<String> paths = new ArrayList<>();
-    for (LayerEntry e : archive.files()) {
-      tree.add(e);
-      paths.add(e.path());
+
+    /** Adds the merged-/usr symlinks ({@code /bin -> usr/bin} …) that Debian bookworm images have. */
+    public DebLayer mergedUsr() {
+        for (String dir : List.of("bin", "sbin", "lib", "lib64")) {
+            tree.add(LayerEntry.directory("usr/" + dir, 0755));
+            tree.add(LayerEntry.symlink(dir, "usr/" + dir));
+        }
+        return this;
     }
-    fileLists.add(paths);
-    return this;
-  }
 
-  /** Unpacks fetched packages in the given (lock) order. */
-  public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
-    for (FetchedPackage p : packages) {
-      addPackage(p.file());
+    /** Unpacks one .deb; its files replace those of packages added before. */
+    public DebLayer addPackage(Path deb) throws IOException {
+        if (spool == null) {
+            spool = ContentSpool.create(spoolDirectory);
+        }
+        DebArchive archive = DebArchive.read(deb, spool);
+        controls.add(archive.control());
+        List<String> paths = new ArrayList<>();
+        for (LayerEntry e : archive.files()) {
+            tree.add(e);
+            paths.add(e.path());
+        }
+        fileLists.add(paths);
+        return this;
     }
-    return this;
-  }
 
-  /** Adds a generated file, directory or link; it replaces whatever a package put there. */
-  public DebLayer add(LayerEntry entry) {
-    tree.add(entry);
-    return this;
-  }
-
-  /** {@code /etc/passwd} and {@code /etc/group} (0644 root:root). */
-  public DebLayer addAccounts(Accounts accounts) {
-    tree.add(LayerEntry.file("etc/passwd", 0644, accounts.passwd().getBytes(StandardCharsets.UTF_8)));
-    tree.add(LayerEntry.file("etc/group", 0644, accounts.group().getBytes(StandardCharsets.UTF_8)));
-    // adduser would make the home directories; a service that writes to $HOME (caches, config) needs its own
-    for (Accounts.Account a : accounts.accounts()) {
-      if (a.uid() != 0 && a.home().startsWith("/home/")) {
-        tree.add(new LayerEntry(a.home(), LayerEntry.Kind.DIRECTORY, 0750, a.uid(), a.gid(), a.name(), a.name(),
-            null, null));
-      }
+    /** Unpacks fetched packages in the given (lock) order. */
+    public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
+        for (FetchedPackage p : packages) {
+            addPackage(p.file());
+        }
+        return this;
     }
-    return this;
-  }
 
-  /**
-   * {@code /etc/ssl/certs/ca-certificates.crt}: every {@code /usr/share/ca-certificates/**}{@code /*.crt}
-   * in path order, as {@code update-ca-certificates} would concatenate them with the default
-   * configuration. Refused when no certificate is in the layer (ca-certificates not in the closure).
-   */
-  public DebLayer addCaBundle() throws IOException {
-    List<LayerEntry> certs = tree.entries(e -> e.kind() == LayerEntry.Kind.FILE
-        && e.path().startsWith("usr/share/ca-certificates/") && e.path().endsWith(".crt"));
-    if (certs.isEmpty()) {
-      throw new IllegalStateException("no /usr/share/ca-certificates/**/*.crt in the layer; add ca-certificates to the family");
+    /** Adds a generated file, directory or link; it replaces whatever a package put there. */
+    public DebLayer add(LayerEntry entry) {
+        tree.add(entry);
+        return this;
     }
-    ByteArrayOutputStream bundle = new ByteArrayOutputStream();
-    for (LayerEntry cert : certs) {
-      byte[] pem = cert.content().bytes();
-      bundle.write(pem);
-      if (pem.length > 0 && pem[pem.length - 1] != '\n') {
-        bundle.write('\n');
-      }
+
+    /** {@code /etc/passwd} and {@code /etc/group} (0644 root:root). */
+    public DebLayer addAccounts(Accounts accounts) {
+        tree.add(LayerEntry.file("etc/passwd", 0644, accounts.passwd().getBytes(StandardCharsets.UTF_8)));
+        tree.add(LayerEntry.file("etc/group", 0644, accounts.group().getBytes(StandardCharsets.UTF_8)));
+        // adduser would make the home directories; a service that writes to $HOME (caches, config) needs its own
+        for (Accounts.Account a : accounts.accounts()) {
+            if (a.uid() != 0 && a.home().startsWith("/home/")) {
+                tree.add(new LayerEntry(a.home(), LayerEntry.Kind.DIRECTORY, 0750, a.uid(), a.gid(), a.name(), a.name(),
+                        null, null));
+            }
+        }
+        return this;
     }
-    tree.add(LayerEntry.file(CA_BUNDLE, 0644, bundle.toByteArray()));
-    return this;
-  }
 
-  /** {@code /var/lib/dpkg/status} and {@code /var/lib/dpkg/info/PKG.list} for the packages added so far. */
-  public DebLayer addDpkgStatus() {
-    tree.add(LayerEntry.file("var/lib/dpkg/status", 0644,
-        DpkgStatus.render(controls).getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < controls.size(); i++) {
-      String control = controls.get(i);
-      String name = DpkgStatus.field(control, "Package");
-      if ("same".equals(DpkgStatus.field(control, "Multi-Arch"))) {
-        name += ":" + DpkgStatus.field(control, "Architecture");
-      }
-      StringBuilder list = new StringBuilder("/.\n");
-      for (String p : new TreeSet<>(fileLists.get(i))) {
-        list.append('/').append(p).append('\n');
-      }
-      tree.add(LayerEntry.file("var/lib/dpkg/info/" + name + ".list", 0644, list.toString().getBytes(StandardCharsets.UTF_8)));
+    /**
+     * {@code /etc/ssl/certs/ca-certificates.crt}: every {@code /usr/share/ca-certificates/**}{@code /*.crt}
+     * in path order, as {@code update-ca-certificates} would concatenate them with the default
+     * configuration. Refused when no certificate is in the layer (ca-certificates not in the closure).
+     */
+    public DebLayer addCaBundle() throws IOException {
+        List<LayerEntry> certs = tree.entries(e -> e.kind() == LayerEntry.Kind.FILE
+                && e.path().startsWith("usr/share/ca-certificates/") && e.path().endsWith(".crt"));
+        if (certs.isEmpty()) {
+            throw new IllegalStateException(
+                    "no /usr/share/ca-certificates/**/*.crt in the layer; add ca-certificates to the family");
+        }
+        ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+        for (LayerEntry cert : certs) {
+            byte[] pem = cert.content().bytes();
+            bundle.write(pem);
+            if (pem.length > 0 && pem[pem.length - 1] != '\n') {
+                bundle.write('\n');
+            }
+        }
+        tree.add(LayerEntry.file(CA_BUNDLE, 0644, bundle.toByteArray()));
+        return this;
     }
-    return this;
-  }
 
-  /** The entries so far, for inspection. */
-  public LayerTree tree() {
-    return tree;
-  }
-
-  public LayerDigest writeTar(Path file) throws IOException {
-    return tree.writeTar(file);
-  }
-
-  public LayerDigest writeTar(OutputStream out) throws IOException {
-    return tree.writeTar(out);
-  }
-
-  /** Deletes the spooled package contents; the layer cannot be written after. */
-  @Override
-  public void close() throws IOException {
-    if (spool != null) {
-      spool.close();
+    /** {@code /var/lib/dpkg/status} and {@code /var/lib/dpkg/info/PKG.list} for the packages added so far. */
+    public DebLayer addDpkgStatus() {
+        tree.add(LayerEntry.file("var/lib/dpkg/status", 0644,
+                DpkgStatus.render(controls).getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < controls.size(); i++) {
+            String control = controls.get(i);
+            String name = DpkgStatus.field(control, "Package");
+            if ("same".equals(DpkgStatus.field(control, "Multi-Arch"))) {
+                name += ":" + DpkgStatus.field(control, "Architecture");
+            }
+            StringBuilder list = new StringBuilder("/.\n");
+            for (String p : new TreeSet<>(fileLists.get(i))) {
+                list.append('/').append(p).append('\n');
+            }
+            tree.add(LayerEntry.file("var/lib/dpkg/info/" + name + ".list", 0644,
+                    list.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return this;
     }
-  }
+
+    /** The entries so far, for inspection. */
+    public LayerTree tree() {
+        return tree;
+    }
+
+    public LayerDigest writeTar(Path file) throws IOException {
+        return tree.writeTar(file);
+    }
+
+    public LayerDigest writeTar(OutputStream out) throws IOException {
+        return tree.writeTar(out);
+    }
+
+    /** Deletes the spooled package contents; the layer cannot be written after. */
+    @Override
+    public void close() throws IOException {
+        if (spool != null) {
+            spool.close();
+        }
+    }
 }

@@ -10,29 +10,29 @@ import java.util.Objects;
  */
 public sealed interface IndexCheck {
 
-  /** Debian's archive keyring, as the {@code debian-archive-keyring} package installs it. */
-  Path DEBIAN_ARCHIVE_KEYRING = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
+    /** Debian's archive keyring, as the {@code debian-archive-keyring} package installs it. */
+    Path DEBIAN_ARCHIVE_KEYRING = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
 
-  /** Signed by a key in {@code keyring} (a binary or ASCII-armoured OpenPGP public keyring file). */
-  record SignedBy(Path keyring) implements IndexCheck {
-    public SignedBy {
-      Objects.requireNonNull(keyring, "keyring");
+    /** Signed by a key in {@code keyring} (a binary or ASCII-armoured OpenPGP public keyring file). */
+    record SignedBy(Path keyring) implements IndexCheck {
+        public SignedBy {
+            Objects.requireNonNull(keyring, "keyring");
+        }
     }
-  }
 
-  /** No signature is looked for; the lock records {@code index unsigned}. */
-  record Unsigned() implements IndexCheck {
-  }
+    /** No signature is looked for; the lock records {@code index unsigned}. */
+    record Unsigned() implements IndexCheck {
+    }
 
-  static IndexCheck signedBy(Path keyring) {
-    return new SignedBy(keyring);
-  }
+    static IndexCheck signedBy(Path keyring) {
+        return new SignedBy(keyring);
+    }
 
-  static IndexCheck debianArchive() {
-    return new SignedBy(DEBIAN_ARCHIVE_KEYRING);
-  }
+    static IndexCheck debianArchive() {
+        return new SignedBy(DEBIAN_ARCHIVE_KEYRING);
+    }
 
-  static IndexCheck unsigned() {
-    return new Unsigned();
-  }
+    static IndexCheck unsigned() {
+        return new Unsigned();
+    }
 }

@@ -12,58 +12,61 @@ import java.util.regex.Pattern;
  */
 public record IndexProvenance(Kind kind, List<String> fingerprints) {
 
-  public enum Kind { SIGNED, UNSIGNED, UNRECORDED }
-
-  private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-F]{32,64}");
-
-  public static final IndexProvenance UNSIGNED = new IndexProvenance(Kind.UNSIGNED, List.of());
-  public static final IndexProvenance UNRECORDED = new IndexProvenance(Kind.UNRECORDED, List.of());
-
-  public IndexProvenance {
-    fingerprints = fingerprints.stream().map(f -> f.toUpperCase(Locale.ROOT)).sorted().distinct().toList();
-    if ((kind == Kind.SIGNED) == fingerprints.isEmpty()) {
-      throw new IllegalArgumentException("a signed index names the keys that signed it, and only a signed one does");
+    public enum Kind {
+        SIGNED, UNSIGNED, UNRECORDED
     }
-    for (String f : fingerprints) {
-      if (!FINGERPRINT.matcher(f).matches()) {
-        throw new IllegalArgumentException("invalid key fingerprint '" + f + "'");
-      }
+
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-F]{32,64}");
+
+    public static final IndexProvenance UNSIGNED = new IndexProvenance(Kind.UNSIGNED, List.of());
+    public static final IndexProvenance UNRECORDED = new IndexProvenance(Kind.UNRECORDED, List.of());
+
+    public IndexProvenance {
+        fingerprints = fingerprints.stream().map(f -> f.toUpperCase(Locale.ROOT)).sorted().distinct().toList();
+        if ((kind == Kind.SIGNED) == fingerprints.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a signed index names the keys that signed it, and only a signed one does");
+        }
+        for (String f : fingerprints) {
+            if (!FINGERPRINT.matcher(f).matches()) {
+                throw new IllegalArgumentException("invalid key fingerprint '" + f + "'");
+            }
+        }
     }
-  }
 
-  public static IndexProvenance signed(List<String> fingerprints) {
-    return new IndexProvenance(Kind.SIGNED, fingerprints);
-  }
+    public static IndexProvenance signed(List<String> fingerprints) {
+        return new IndexProvenance(Kind.SIGNED, fingerprints);
+    }
 
-  public boolean isSigned() {
-    return kind == Kind.SIGNED;
-  }
+    public boolean isSigned() {
+        return kind == Kind.SIGNED;
+    }
 
-  /** The lock line's value: {@code signed FPR…} or {@code unsigned}; none for {@link #UNRECORDED}. */
-  String toLine() {
-    return switch (kind) {
-      case SIGNED -> "signed " + String.join(" ", fingerprints);
-      case UNSIGNED -> "unsigned";
-      case UNRECORDED -> throw new IllegalStateException("nothing to record");
-    };
-  }
+    /** The lock line's value: {@code signed FPR…} or {@code unsigned}; none for {@link #UNRECORDED}. */
+    String toLine() {
+        return switch (kind) {
+            case SIGNED -> "signed " + String.join(" ", fingerprints);
+            case UNSIGNED -> "unsigned";
+            case UNRECORDED -> throw new IllegalStateException("nothing to record");
+        };
+    }
 
-  static IndexProvenance fromLine(String value) {
-    String[] parts = value.strip().split("\\s+");
-    return switch (parts[0]) {
-      case "unsigned" -> {
-        if (parts.length != 1) {
-          throw new IllegalArgumentException("'index unsigned' takes nothing after it");
-        }
-        yield UNSIGNED;
-      }
-      case "signed" -> {
-        if (parts.length < 2) {
-          throw new IllegalArgumentException("'index signed' needs the fingerprints of the keys that signed");
-        }
-        yield signed(List.of(parts).subList(1, parts.length));
-      }
-      default -> throw new IllegalArgumentException("expected 'index signed FINGERPRINT...' or 'index unsigned'");
-    };
-  }
+    static IndexProvenance fromLine(String value) {
+        String[] parts = value.strip().split("\\s+");
+        return switch (parts[0]) {
+            case "unsigned" -> {
+                if (parts.length != 1) {
+                    throw new IllegalArgumentException("'index unsigned' takes nothing after it");
+                }
+                yield UNSIGNED;
+            }
+            case "signed" -> {
+                if (parts.length < 2) {
+                    throw new IllegalArgumentException("'index signed' needs the fingerprints of the keys that signed");
+                }
+                yield signed(List.of(parts).subList(1, parts.length));
+            }
+            default -> throw new IllegalArgumentException("expected 'index signed FINGERPRINT...' or 'index unsigned'");
+        };
+    }
 }

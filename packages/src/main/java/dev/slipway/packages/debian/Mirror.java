@@ -15,50 +15,50 @@ import java.time.Duration;
 /** Opens files below a mirror base over file:// or http(s)://. */
 final class Mirror {
 
-  private final HttpClient http;
+    private final HttpClient http;
 
-  Mirror(HttpClient http) {
-    this.http = http;
-  }
+    Mirror(HttpClient http) {
+        this.http = http;
+    }
 
-  static HttpClient defaultClient() {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(20))
-        .build();
-  }
+    static HttpClient defaultClient() {
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+    }
 
-  /** Opens {@code relative} below {@code base}; a missing file is {@link FileNotFoundException}. */
-  InputStream open(URI base, String relative) throws IOException {
-    URI uri;
-    try {
-      // file names are literal: apt's pool has names like zlib1g_1%3a1.2.13_amd64.deb
-      uri = base.resolve(new URI(null, null, relative, null));
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException("cannot form a URI for '" + relative + "' below " + base, e);
+    /** Opens {@code relative} below {@code base}; a missing file is {@link FileNotFoundException}. */
+    InputStream open(URI base, String relative) throws IOException {
+        URI uri;
+        try {
+            // file names are literal: apt's pool has names like zlib1g_1%3a1.2.13_amd64.deb
+            uri = base.resolve(new URI(null, null, relative, null));
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot form a URI for '" + relative + "' below " + base, e);
+        }
+        if ("file".equals(uri.getScheme())) {
+            try {
+                return Files.newInputStream(Path.of(base).resolve(relative));
+            } catch (NoSuchFileException e) {
+                throw new FileNotFoundException(uri.toString());
+            }
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() == 404 || response.statusCode() == 410) {
+                response.body().close();
+                throw new FileNotFoundException(uri.toString());
+            }
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + uri, e);
+        }
     }
-    if ("file".equals(uri.getScheme())) {
-      try {
-        return Files.newInputStream(Path.of(base).resolve(relative));
-      } catch (NoSuchFileException e) {
-        throw new FileNotFoundException(uri.toString());
-      }
-    }
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
-    try {
-      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      if (response.statusCode() == 404 || response.statusCode() == 410) {
-        response.body().close();
-        throw new FileNotFoundException(uri.toString());
-      }
-      if (response.statusCode() != 200) {
-        response.body().close();
-        throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
-      }
-      return response.body();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + uri, e);
-    }
-  }
 }

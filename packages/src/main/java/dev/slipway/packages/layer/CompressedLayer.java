@@ -6,16 +6,16 @@ package dev.slipway.packages.layer;
  */
 public record CompressedLayer(LayerCompression compression, long size, String sha256, LayerDigest uncompressed) {
 
-  /** The blob's digest, {@code sha256:} + hex of the compressed bytes. */
-  public String digest() {
-    return "sha256:" + sha256;
-  }
+    /** The blob's digest, {@code sha256:} + hex of the compressed bytes. */
+    public String digest() {
+        return "sha256:" + sha256;
+    }
 
-  public String diffId() {
-    return uncompressed.diffId();
-  }
+    public String diffId() {
+        return uncompressed.diffId();
+    }
 
-  public String mediaType() {
-    return compression.mediaType();
-  }
+    public String mediaType() {
+        return compression.mediaType();
+    }
 }

@@ -18,56 +18,56 @@ import java.nio.file.StandardOpenOption;
  */
 public final class ContentSpool implements Closeable {
 
-  private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-  private long end;
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    private long end;
 
-  private ContentSpool(FileChannel channel) {
-    this.channel = channel;
-  }
-
-  /** A new, empty spool in {@code directory}. */
-  public static ContentSpool create(Path directory) throws IOException {
-    Files.createDirectories(directory);
-    Path file = Files.createTempFile(directory, "slipway-spool", ".tmp");
-    try {
-      return new ContentSpool(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          StandardOpenOption.DELETE_ON_CLOSE));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(file);
-      throw e;
+    private ContentSpool(FileChannel channel) {
+        this.channel = channel;
     }
-  }
 
-  /** Copies {@code in} to its end into the spool and returns those bytes as file content. */
-  public synchronized LayerContent append(InputStream in) throws IOException {
-    long start = end;
-    byte[] bytes = buffer.array();
-    for (int n; (n = in.read(bytes)) != -1; ) {
-      buffer.clear().limit(n);
-      while (buffer.hasRemaining()) {
-        end += channel.write(buffer, end);
-      }
+    /** A new, empty spool in {@code directory}. */
+    public static ContentSpool create(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path file = Files.createTempFile(directory, "slipway-spool", ".tmp");
+        try {
+            return new ContentSpool(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
-    return LayerContent.spooled(this, start, end - start);
-  }
 
-  /** Writes {@code size} bytes from {@code offset} to {@code out}. */
-  synchronized void copy(long offset, long size, OutputStream out) throws IOException {
-    byte[] bytes = buffer.array();
-    for (long done = 0; done < size; ) {
-      buffer.clear().limit((int) Math.min(bytes.length, size - done));
-      int n = channel.read(buffer, offset + done);
-      if (n < 0) {
-        throw new EOFException("spool ends at " + (offset + done) + ", expected " + (offset + size));
-      }
-      out.write(bytes, 0, n);
-      done += n;
+    /** Copies {@code in} to its end into the spool and returns those bytes as file content. */
+    public synchronized LayerContent append(InputStream in) throws IOException {
+        long start = end;
+        byte[] bytes = buffer.array();
+        for (int n; (n = in.read(bytes)) != -1;) {
+            buffer.clear().limit(n);
+            while (buffer.hasRemaining()) {
+                end += channel.write(buffer, end);
+            }
+        }
+        return LayerContent.spooled(this, start, end - start);
     }
-  }
 
-  @Override
-  public synchronized void close() throws IOException {
-    channel.close();
-  }
+    /** Writes {@code size} bytes from {@code offset} to {@code out}. */
+    synchronized void copy(long offset, long size, OutputStream out) throws IOException {
+        byte[] bytes = buffer.array();
+        for (long done = 0; done < size;) {
+            buffer.clear().limit((int) Math.min(bytes.length, size - done));
+            int n = channel.read(buffer, offset + done);
+            if (n < 0) {
+                throw new EOFException("spool ends at " + (offset + done) + ", expected " + (offset + size));
+            }
+            out.write(bytes, 0, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        channel.close();
+    }
 }

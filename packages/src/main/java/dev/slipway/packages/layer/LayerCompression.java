@@ -10,65 +10,66 @@ import java.util.regex.Pattern;
 
 /** How the layers Slipway writes itself are compressed, with the OCI media type each gives a layer. */
 public enum LayerCompression {
-  GZIP("application/vnd.oci.image.layer.v1.tar+gzip", ".tar.gz"),
-  ZSTD("application/vnd.oci.image.layer.v1.tar+zstd", ".tar.zst");
+    GZIP("application/vnd.oci.image.layer.v1.tar+gzip", ".tar.gz"), ZSTD("application/vnd.oci.image.layer.v1.tar+zstd",
+            ".tar.zst");
 
-  /** The first Docker Engine release that pulls zstd layers (moby 23.0). */
-  public static final int ZSTD_MINIMUM_DOCKER_MAJOR = 23;
-  private static final Pattern MAJOR = Pattern.compile("^v?(\\d+)\\.");
+    /** The first Docker Engine release that pulls zstd layers (moby 23.0). */
+    public static final int ZSTD_MINIMUM_DOCKER_MAJOR = 23;
+    private static final Pattern MAJOR = Pattern.compile("^v?(\\d+)\\.");
 
-  private final String mediaType;
-  private final String extension;
+    private final String mediaType;
+    private final String extension;
 
-  LayerCompression(String mediaType, String extension) {
-    this.mediaType = mediaType;
-    this.extension = extension;
-  }
-
-  public String mediaType() {
-    return mediaType;
-  }
-
-  /** The file name ending of a layer blob so compressed, e.g. {@code .tar.gz}. */
-  public String extension() {
-    return extension;
-  }
-
-  /** A stream that compresses into {@code sink} on every core and hashes both sides; closing it closes the sink. */
-  public LayerCompressionStream open(OutputStream sink) throws IOException {
-    return this == GZIP ? new ParallelGzipOutputStream(sink) : new ZstdLayerOutputStream(sink);
-  }
-
-  /** {@code gzip} or {@code zstd}, as a user writes it; the error names what is accepted. */
-  public static LayerCompression parse(String text) {
-    for (LayerCompression c : values()) {
-      if (c.name().toLowerCase(Locale.ROOT).equals(text.strip().toLowerCase(Locale.ROOT))) {
-        return c;
-      }
+    LayerCompression(String mediaType, String extension) {
+        this.mediaType = mediaType;
+        this.extension = extension;
     }
-    throw new IllegalArgumentException("unknown layer compression '" + text + "'; expected one of "
-        + Arrays.stream(values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
-  }
 
-  /**
-   * Why a Docker host whose engine reports {@code engineVersion} (the Engine API's {@code Version}, e.g.
-   * {@code 20.10.24} or {@code 24.0.7}) cannot pull layers so compressed; empty when it can. A rollout calls this
-   * for every host before it changes anything.
-   */
-  public Optional<String> refusalFor(String engineVersion) {
-    if (this != ZSTD) {
-      return Optional.empty();
+    public String mediaType() {
+        return mediaType;
     }
-    Matcher m = MAJOR.matcher(engineVersion.strip());
-    if (!m.find()) {
-      return Optional.of("reports Docker Engine version '" + engineVersion + "', which is not a version number; "
-          + "zstd layers need Docker Engine " + ZSTD_MINIMUM_DOCKER_MAJOR + ".0 or newer");
+
+    /** The file name ending of a layer blob so compressed, e.g. {@code .tar.gz}. */
+    public String extension() {
+        return extension;
     }
-    int major = Integer.parseInt(m.group(1));
-    if (major < ZSTD_MINIMUM_DOCKER_MAJOR) {
-      return Optional.of("runs Docker Engine " + engineVersion.strip() + ", which cannot pull zstd layers; they need "
-          + ZSTD_MINIMUM_DOCKER_MAJOR + ".0 or newer (or build with --compression gzip)");
+
+    /** A stream that compresses into {@code sink} on every core and hashes both sides; closing it closes the sink. */
+    public LayerCompressionStream open(OutputStream sink) throws IOException {
+        return this == GZIP ? new ParallelGzipOutputStream(sink) : new ZstdLayerOutputStream(sink);
     }
-    return Optional.empty();
-  }
+
+    /** {@code gzip} or {@code zstd}, as a user writes it; the error names what is accepted. */
+    public static LayerCompression parse(String text) {
+        for (LayerCompression c : values()) {
+            if (c.name().toLowerCase(Locale.ROOT).equals(text.strip().toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown layer compression '" + text + "'; expected one of "
+                + Arrays.stream(values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /**
+     * Why a Docker host whose engine reports {@code engineVersion} (the Engine API's {@code Version}, e.g.
+     * {@code 20.10.24} or {@code 24.0.7}) cannot pull layers so compressed; empty when it can. A rollout calls this
+     * for every host before it changes anything.
+     */
+    public Optional<String> refusalFor(String engineVersion) {
+        if (this != ZSTD) {
+            return Optional.empty();
+        }
+        Matcher m = MAJOR.matcher(engineVersion.strip());
+        if (!m.find()) {
+            return Optional.of("reports Docker Engine version '" + engineVersion + "', which is not a version number; "
+                    + "zstd layers need Docker Engine " + ZSTD_MINIMUM_DOCKER_MAJOR + ".0 or newer");
+        }
+        int major = Integer.parseInt(m.group(1));
+        if (major < ZSTD_MINIMUM_DOCKER_MAJOR) {
+            return Optional
+                    .of("runs Docker Engine " + engineVersion.strip() + ", which cannot pull zstd layers; they need "
+                            + ZSTD_MINIMUM_DOCKER_MAJOR + ".0 or newer (or build with --compression gzip)");
+        }
+        return Optional.empty();
+    }
 }

@@ -11,31 +11,31 @@ import java.io.OutputStream;
  */
 public final class ZstdLayerOutputStream extends LayerCompressionStream {
 
-  static final int LEVEL = 3;
-  private final ZstdOutputStreamNoFinalizer zstd;
+    static final int LEVEL = 3;
+    private final ZstdOutputStreamNoFinalizer zstd;
 
-  /** One worker per core. */
-  public ZstdLayerOutputStream(OutputStream sink) throws IOException {
-    this(sink, Runtime.getRuntime().availableProcessors());
-  }
-
-  public ZstdLayerOutputStream(OutputStream sink, int workers) throws IOException {
-    super(LayerCompression.ZSTD, sink);
-    if (workers < 1) {
-      throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+    /** One worker per core. */
+    public ZstdLayerOutputStream(OutputStream sink) throws IOException {
+        this(sink, Runtime.getRuntime().availableProcessors());
     }
-    zstd = new ZstdOutputStreamNoFinalizer(compressed, LEVEL);
-    zstd.setWorkers(workers);
-    zstd.setChecksum(false);
-  }
 
-  @Override
-  protected void compress(byte[] b, int off, int len) throws IOException {
-    zstd.write(b, off, len);
-  }
+    public ZstdLayerOutputStream(OutputStream sink, int workers) throws IOException {
+        super(LayerCompression.ZSTD, sink);
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        zstd = new ZstdOutputStreamNoFinalizer(compressed, LEVEL);
+        zstd.setWorkers(workers);
+        zstd.setChecksum(false);
+    }
 
-  @Override
-  protected void finishCompression() throws IOException {
-    zstd.close();
-  }
+    @Override
+    protected void compress(byte[] b, int off, int len) throws IOException {
+        zstd.write(b, off, len);
+    }
+
+    @Override
+    protected void finishCompression() throws IOException {
+        zstd.close();
+    }
 }

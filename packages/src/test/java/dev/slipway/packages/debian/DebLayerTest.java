@@ -28,148 +28,153 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Packages built with the real dpkg-deb, with the odd corners real packages have. */
 class DebLayerTest {
 
-  @TempDir
-  Path work;
+    @TempDir
+    Path work;
 
-  /** Builds a .deb with dpkg-deb; modes and hardlinks are set with chmod and ln. */
-  private Path deb(String name, String compression, String marker) throws Exception {
-    Path out = work.resolve(name + "-" + compression + "-" + marker + ".deb");
-    if (Files.exists(out)) {
-      return out;
-    }
-    Path root = Files.createDirectories(work.resolve(name + "-" + compression + "-" + marker));
-    Files.createDirectories(root.resolve("DEBIAN"));
-    Files.writeString(root.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: 1.0\nArchitecture: amd64\n"
-        + "Maintainer: Test <test@deb.example>\nDescription: test package\n");
-    Files.createDirectories(root.resolve("usr/bin"));
-    Files.createDirectories(root.resolve("var/tmp-sticky"));
-    Files.createDirectories(root.resolve("srv/shared"));
-    Files.writeString(root.resolve("usr/bin/" + name + "-tool"), "#!/bin/sh\necho " + marker + "\n");
-    Files.writeString(root.resolve("usr/bin/common"), marker + "\n");
-    Files.writeString(root.resolve("usr/bin/zz-original"), "hardlinked " + name + "\n");
-    LocalDebianRepository.run(root, "ln", "usr/bin/zz-original", "usr/bin/aa-hardlink");
-    LocalDebianRepository.run(root, "ln", "-s", "../bin/" + name + "-tool", "usr/bin/link-" + name);
-    LocalDebianRepository.run(root, "chmod", "4755", "usr/bin/" + name + "-tool");
-    LocalDebianRepository.run(root, "chmod", "1777", "var/tmp-sticky");
-    LocalDebianRepository.run(root, "chmod", "2775", "srv/shared");
-    LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Z" + compression, "--build",
-        root.toString(), out.toString());
-    return out;
-  }
-
-  private static byte[] tar(DebLayer layer) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    layer.writeTar(out);
-    return out.toByteArray();
-  }
-
-  private Map<String, TarArchiveEntry> entries(byte[] tar) throws IOException {
-    Path file = work.resolve("inspect-" + System.nanoTime() + ".tar");
-    Files.write(file, tar);
-    return DebianRepositoryTest.entries(file);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"xz", "gzip", "zstd", "none"})
-  void everyDataCompressionGivesTheSameLayer(String compression) throws Exception {
-    byte[] xz = tar(new DebLayer().addPackage(deb("alpha", "xz", "one")));
-    byte[] other = tar(new DebLayer().addPackage(deb("alpha", compression, "one")));
-    assertArrayEquals(xz, other);
-  }
-
-  @Test
-  void keepsSpecialModesLinksAndHardlinks() throws Exception {
-    Map<String, TarArchiveEntry> tar = entries(tar(new DebLayer().addPackage(deb("alpha", "xz", "one"))));
-    assertEquals(04755, tar.get("usr/bin/alpha-tool").getMode() & 07777);
-    assertEquals(01777, tar.get("var/tmp-sticky/").getMode() & 07777);
-    assertEquals(02775, tar.get("srv/shared/").getMode() & 07777);
-    assertEquals("../bin/alpha-tool", tar.get("usr/bin/link-alpha").getLinkName());
-    // the smaller path carries the bytes, whichever name dpkg-deb stored first
-    assertTrue(tar.get("usr/bin/aa-hardlink").isFile());
-    assertTrue(tar.get("usr/bin/zz-original").isLink());
-    assertEquals("usr/bin/aa-hardlink", tar.get("usr/bin/zz-original").getLinkName());
-    List<String> order = new ArrayList<>();
-    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-        new java.io.ByteArrayInputStream(tar(new DebLayer().addPackage(deb("alpha", "xz", "two")))))) {
-      TarArchiveEntry e;
-      while ((e = in.getNextEntry()) != null) {
-        order.add(e.getName());
-      }
-    }
-    assertEquals(order.stream().sorted().toList(), order);
-  }
-
-  @Test
-  void laterPackagesWinAndDirectoriesMerge() throws Exception {
-    Path first = deb("alpha", "xz", "first");
-    Path second = deb("beta", "xz", "second");
-    Path dir = work.resolve("x");
-    Files.createDirectories(dir);
-    DebLayer layer = new DebLayer().addPackage(first).addPackage(second).addDpkgStatus();
-    assertEquals("second\n", new String(layer.tree().get("/usr/bin/common").orElseThrow().content().bytes(), StandardCharsets.UTF_8));
-    assertEquals(1, layer.tree().entries(e -> e.path().equals("usr/bin")).size());
-    assertTrue(layer.tree().get("usr/bin/alpha-tool").isPresent());
-    String status = new String(layer.tree().get("var/lib/dpkg/status").orElseThrow().content().bytes(), StandardCharsets.UTF_8);
-    assertTrue(status.startsWith("Package: alpha\nStatus: install ok installed\n"), status);
-  }
-
-  @Test
-  void buildMtimeDoesNotLeakIntoTheLayer() throws Exception {
-    Path a = deb("alpha", "xz", "one");
-    byte[] before = tar(new DebLayer().addPackage(a));
-    Thread.sleep(1100); // dpkg-deb stamps files with their mtime; rebuild the same tree a second later
-    Path root = work.resolve("alpha-xz-one");
-    try (var s = Files.walk(root)) {
-      for (Path p : s.toList()) {
-        if (!Files.isSymbolicLink(p)) {
-          Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
+    /** Builds a .deb with dpkg-deb; modes and hardlinks are set with chmod and ln. */
+    private Path deb(String name, String compression, String marker) throws Exception {
+        Path out = work.resolve(name + "-" + compression + "-" + marker + ".deb");
+        if (Files.exists(out)) {
+            return out;
         }
-      }
+        Path root = Files.createDirectories(work.resolve(name + "-" + compression + "-" + marker));
+        Files.createDirectories(root.resolve("DEBIAN"));
+        Files.writeString(root.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: 1.0\nArchitecture: amd64\n"
+                + "Maintainer: Test <test@deb.example>\nDescription: test package\n");
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.createDirectories(root.resolve("var/tmp-sticky"));
+        Files.createDirectories(root.resolve("srv/shared"));
+        Files.writeString(root.resolve("usr/bin/" + name + "-tool"), "#!/bin/sh\necho " + marker + "\n");
+        Files.writeString(root.resolve("usr/bin/common"), marker + "\n");
+        Files.writeString(root.resolve("usr/bin/zz-original"), "hardlinked " + name + "\n");
+        LocalDebianRepository.run(root, "ln", "usr/bin/zz-original", "usr/bin/aa-hardlink");
+        LocalDebianRepository.run(root, "ln", "-s", "../bin/" + name + "-tool", "usr/bin/link-" + name);
+        LocalDebianRepository.run(root, "chmod", "4755", "usr/bin/" + name + "-tool");
+        LocalDebianRepository.run(root, "chmod", "1777", "var/tmp-sticky");
+        LocalDebianRepository.run(root, "chmod", "2775", "srv/shared");
+        LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Z" + compression, "--build",
+                root.toString(), out.toString());
+        return out;
     }
-    Files.delete(a);
-    LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Zxz", "--build", root.toString(), a.toString());
-    assertArrayEquals(before, tar(new DebLayer().addPackage(a)));
-  }
 
-  @Test
-  void packageContentsStayOnDiskAndLeaveNothingBehind() throws Exception {
-    Path spool = Files.createDirectories(work.resolve("spool"));
-    DebLayer layer = new DebLayer(spool).addPackage(deb("alpha", "xz", "one"));
-    byte[] spooled = tar(layer);
-    LayerTree inMemory = new LayerTree();
-    for (LayerEntry e : layer.tree().entries()) {
-      inMemory.add(e.kind() != LayerEntry.Kind.FILE ? e : new LayerEntry(e.path(), e.kind(), e.mode(), e.uid(),
-          e.gid(), e.userName(), e.groupName(), null, LayerContent.of(e.content().bytes())));
+    private static byte[] tar(DebLayer layer) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        layer.writeTar(out);
+        return out.toByteArray();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    inMemory.writeTar(out);
-    assertArrayEquals(out.toByteArray(), spooled, "where contents are kept must not change a byte");
-    LayerEntry tool = layer.tree().get("usr/bin/alpha-tool").orElseThrow();
-    assertEquals(LayerContent.of("#!/bin/sh\necho one\n".getBytes(StandardCharsets.UTF_8)), tool.content());
-    try (var listing = Files.list(spool)) {
-      assertEquals(List.of(), listing.toList(), "the spool file is unlinked as soon as it is open");
-    }
-    layer.close();
-    assertThrows(UncheckedIOException.class, () -> tool.content().bytes(), "contents were read from the spool");
-  }
 
-  @Test
-  void mergedUsrPutsLibUnderUsr() throws Exception {
-    DebLayer layer = new DebLayer().mergedUsr()
-        .add(LayerEntry.file("lib/x86_64-linux-gnu/libdemo.so.1", 0644, new byte[] {1}));
-    assertTrue(layer.tree().get("usr/lib/x86_64-linux-gnu/libdemo.so.1").isPresent());
-    assertEquals("usr/lib", layer.tree().entries(e -> e.path().equals("lib")).get(0).linkTarget());
-  }
-
-  @Test
-  void appuserGetsAHomeDirectoryItOwnsAndNobodyNone() throws IOException {
-    try (DebLayer layer = new DebLayer(work)) {
-      layer.addAccounts(Accounts.rootAndAppUser());
-      LayerEntry home = layer.tree().get("home/appuser").orElseThrow();
-      assertEquals(LayerEntry.Kind.DIRECTORY, home.kind());
-      assertEquals(List.of(10001, 10001, 0750), List.of(home.uid(), home.gid(), home.mode()));
-      assertTrue(layer.tree().get("nonexistent").isEmpty());
-      assertTrue(layer.tree().get("root").isEmpty());
+    private Map<String, TarArchiveEntry> entries(byte[] tar) throws IOException {
+        Path file = work.resolve("inspect-" + System.nanoTime() + ".tar");
+        Files.write(file, tar);
+        return DebianRepositoryTest.entries(file);
     }
-  }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xz", "gzip", "zstd", "none"})
+    void everyDataCompressionGivesTheSameLayer(String compression) throws Exception {
+        byte[] xz = tar(new DebLayer().addPackage(deb("alpha", "xz", "one")));
+        byte[] other = tar(new DebLayer().addPackage(deb("alpha", compression, "one")));
+        assertArrayEquals(xz, other);
+    }
+
+    @Test
+    void keepsSpecialModesLinksAndHardlinks() throws Exception {
+        Map<String, TarArchiveEntry> tar = entries(tar(new DebLayer().addPackage(deb("alpha", "xz", "one"))));
+        assertEquals(04755, tar.get("usr/bin/alpha-tool").getMode() & 07777);
+        assertEquals(01777, tar.get("var/tmp-sticky/").getMode() & 07777);
+        assertEquals(02775, tar.get("srv/shared/").getMode() & 07777);
+        assertEquals("../bin/alpha-tool", tar.get("usr/bin/link-alpha").getLinkName());
+        // the smaller path carries the bytes, whichever name dpkg-deb stored first
+        assertTrue(tar.get("usr/bin/aa-hardlink").isFile());
+        assertTrue(tar.get("usr/bin/zz-original").isLink());
+        assertEquals("usr/bin/aa-hardlink", tar.get("usr/bin/zz-original").getLinkName());
+        List<String> order = new ArrayList<>();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(tar(new DebLayer().addPackage(deb("alpha", "xz", "two")))))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                order.add(e.getName());
+            }
+        }
+        assertEquals(order.stream().sorted().toList(), order);
+    }
+
+    @Test
+    void laterPackagesWinAndDirectoriesMerge() throws Exception {
+        Path first = deb("alpha", "xz", "first");
+        Path second = deb("beta", "xz", "second");
+        Path dir = work.resolve("x");
+        Files.createDirectories(dir);
+        DebLayer layer = new DebLayer().addPackage(first).addPackage(second).addDpkgStatus();
+        assertEquals("second\n", new String(layer.tree().get("/usr/bin/common").orElseThrow().content().bytes(),
+                StandardCharsets.UTF_8));
+        assertEquals(1, layer.tree().entries(e -> e.path().equals("usr/bin")).size());
+        assertTrue(layer.tree().get("usr/bin/alpha-tool").isPresent());
+        String status = new String(layer.tree().get("var/lib/dpkg/status").orElseThrow().content().bytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(status.startsWith("Package: alpha\nStatus: install ok installed\n"), status);
+    }
+
+    @Test
+    void buildMtimeDoesNotLeakIntoTheLayer() throws Exception {
+        Path a = deb("alpha", "xz", "one");
+        byte[] before = tar(new DebLayer().addPackage(a));
+        Thread.sleep(1100); // dpkg-deb stamps files with their mtime; rebuild the same tree a second later
+        Path root = work.resolve("alpha-xz-one");
+        try (var s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
+                }
+            }
+        }
+        Files.delete(a);
+        LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Zxz", "--build", root.toString(),
+                a.toString());
+        assertArrayEquals(before, tar(new DebLayer().addPackage(a)));
+    }
+
+    @Test
+    void packageContentsStayOnDiskAndLeaveNothingBehind() throws Exception {
+        Path spool = Files.createDirectories(work.resolve("spool"));
+        DebLayer layer = new DebLayer(spool).addPackage(deb("alpha", "xz", "one"));
+        byte[] spooled = tar(layer);
+        LayerTree inMemory = new LayerTree();
+        for (LayerEntry e : layer.tree().entries()) {
+            inMemory.add(e.kind() != LayerEntry.Kind.FILE
+                    ? e
+                    : new LayerEntry(e.path(), e.kind(), e.mode(), e.uid(),
+                            e.gid(), e.userName(), e.groupName(), null, LayerContent.of(e.content().bytes())));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        inMemory.writeTar(out);
+        assertArrayEquals(out.toByteArray(), spooled, "where contents are kept must not change a byte");
+        LayerEntry tool = layer.tree().get("usr/bin/alpha-tool").orElseThrow();
+        assertEquals(LayerContent.of("#!/bin/sh\necho one\n".getBytes(StandardCharsets.UTF_8)), tool.content());
+        try (var listing = Files.list(spool)) {
+            assertEquals(List.of(), listing.toList(), "the spool file is unlinked as soon as it is open");
+        }
+        layer.close();
+        assertThrows(UncheckedIOException.class, () -> tool.content().bytes(), "contents were read from the spool");
+    }
+
+    @Test
+    void mergedUsrPutsLibUnderUsr() throws Exception {
+        DebLayer layer = new DebLayer().mergedUsr()
+                .add(LayerEntry.file("lib/x86_64-linux-gnu/libdemo.so.1", 0644, new byte[]{1}));
+        assertTrue(layer.tree().get("usr/lib/x86_64-linux-gnu/libdemo.so.1").isPresent());
+        assertEquals("usr/lib", layer.tree().entries(e -> e.path().equals("lib")).get(0).linkTarget());
+    }
+
+    @Test
+    void appuserGetsAHomeDirectoryItOwnsAndNobodyNone() throws IOException {
+        try (DebLayer layer = new DebLayer(work)) {
+            layer.addAccounts(Accounts.rootAndAppUser());
+            LayerEntry home = layer.tree().get("home/appuser").orElseThrow();
+            assertEquals(LayerEntry.Kind.DIRECTORY, home.kind());
+            assertEquals(List.of(10001, 10001, 0750), List.of(home.uid(), home.gid(), home.mode()));
+            assertTrue(layer.tree().get("nonexistent").isEmpty());
+            assertTrue(layer.tree().get("root").isEmpty());
+        }
+    }
 }

@@ -56,7 +56,6 @@ public final class ComposeRenderer {
                 labels(instance));
     }
 
-
     /** As on the Docker hosts, the root filesystem stays writable (null: the key is left out). */
     Boolean readOnly(InstancePlan instance) {
         return null;

@@ -139,19 +139,19 @@ public final class KubernetesRenderer {
         labels.put(WAVE_KIND_LABEL, wave.kind().name().toLowerCase(Locale.ROOT));
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withLabels(sorted(labels))
-                    .withAnnotations(sorted(Map.of("dev.slipway.image", instance.image().text(),
-                            "dev.slipway.revision", plan.build().revision())))
+                .withAnnotations(sorted(Map.of("dev.slipway.image", instance.image().text(),
+                        "dev.slipway.revision", plan.build().revision())))
                 .endMetadata()
                 .withNewSpec()
-                    .withReplicas(1)
-                    .withRevisionHistoryLimit(3)
-                    .withProgressDeadlineSeconds(progressDeadlineSeconds(instance.healthCheck()))
-                    .withStrategy(strategy(instance))
-                    .withNewSelector().withMatchLabels(selector(instance)).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(sorted(podLabels(instance))).endMetadata()
-                        .withSpec(podSpec(instance, warnings))
-                    .endTemplate()
+                .withReplicas(1)
+                .withRevisionHistoryLimit(3)
+                .withProgressDeadlineSeconds(progressDeadlineSeconds(instance.healthCheck()))
+                .withStrategy(strategy(instance))
+                .withNewSelector().withMatchLabels(selector(instance)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(sorted(podLabels(instance))).endMetadata()
+                .withSpec(podSpec(instance, warnings))
+                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -200,7 +200,6 @@ public final class KubernetesRenderer {
                 .build();
     }
 
-
     List<ContainerPort> containerPorts(InstancePlan instance) {
         List<ContainerPort> ports = new ArrayList<>();
         for (Port port : instance.ports()) {
@@ -225,7 +224,7 @@ public final class KubernetesRenderer {
     private static Probe probe(HealthCheckPlan health, int periodSeconds, int failureThreshold) {
         return new ProbeBuilder()
                 .withNewHttpGet().withPath(health.path()).withPort(new IntOrString(health.port().number()))
-                    .withScheme("HTTP").endHttpGet()
+                .withScheme("HTTP").endHttpGet()
                 .withPeriodSeconds(periodSeconds)
                 .withTimeoutSeconds(Math.toIntExact(health.timeoutSeconds()))
                 .withFailureThreshold(failureThreshold)
@@ -269,8 +268,8 @@ public final class KubernetesRenderer {
 
     List<VolumeMount> volumeMounts(InstancePlan instance, ImagePlan image) {
         List<VolumeMount> mounts = new ArrayList<>();
-        scratchDirectories(image).forEach((name, path) ->
-                mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build()));
+        scratchDirectories(image).forEach(
+                (name, path) -> mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build()));
         return mounts;
     }
 
@@ -293,9 +292,9 @@ public final class KubernetesRenderer {
                 services.computeIfAbsent(name, n -> new ServiceBuilder()
                         .withNewMetadata().withName(n).withLabels(sorted(serviceLabels(instance))).endMetadata()
                         .withNewSpec().withType("ClusterIP").withSelector(sorted(serviceLabels(instance)))
-                            .withPorts(new ServicePortBuilder().withName(portName(instance, port))
-                                    .withPort(port.number()).withTargetPort(new IntOrString(port.number()))
-                                    .withProtocol("TCP").build())
+                        .withPorts(new ServicePortBuilder().withName(portName(instance, port))
+                                .withPort(port.number()).withTargetPort(new IntOrString(port.number()))
+                                .withProtocol("TCP").build())
                         .endSpec().build());
             }
         }
@@ -348,7 +347,7 @@ public final class KubernetesRenderer {
 
     private static long[] uidGid(ImagePlan image) {
         String[] parts = image.user().split(":");
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts.length > 1 ? parts[1] : parts[0])};
+        return new long[]{Long.parseLong(parts[0]), Long.parseLong(parts.length > 1 ? parts[1] : parts[0])};
     }
 
     private static Map<String, String> sorted(Map<String, String> map) {

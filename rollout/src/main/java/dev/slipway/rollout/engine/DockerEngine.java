@@ -108,7 +108,8 @@ public final class DockerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EngineException(machine(), "cannot inspect container " + nameOrId, e);
         }
-        Map<String, String> labels = inspected.getConfig().getLabels() == null ? Map.of()
+        Map<String, String> labels = inspected.getConfig().getLabels() == null
+                ? Map.of()
                 : inspected.getConfig().getLabels();
         InspectContainerResponse.ContainerState state = inspected.getState();
         Optional<String> health = Optional.ofNullable(state.getHealth()).map(h -> h.getStatus());
@@ -229,7 +230,8 @@ public final class DockerEngine implements AutoCloseable {
 
     public Map<String, String> imageLabels(String image) {
         return inspectImage(image).map(i -> i.getConfig() == null || i.getConfig().getLabels() == null
-                ? Map.<String, String>of() : i.getConfig().getLabels()).orElse(Map.of());
+                ? Map.<String, String>of()
+                : i.getConfig().getLabels()).orElse(Map.of());
     }
 
     private Optional<InspectImageResponse> inspectImage(String image) {
@@ -316,13 +318,13 @@ public final class DockerEngine implements AutoCloseable {
                 command.withSince((int) since);
             }
             try {
-                command.exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
-                        com.github.dockerjava.api.model.Frame>() {
-                    @Override
-                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                        lines.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                    }
-                }).awaitCompletion();
+                command.exec(
+                        new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                            @Override
+                            public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                                lines.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                            }
+                        }).awaitCompletion();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

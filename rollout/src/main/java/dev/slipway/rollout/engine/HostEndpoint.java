@@ -21,7 +21,8 @@ public record HostEndpoint(String machine, URI engine, String address, Optional<
         }
         String scheme = engine.getScheme();
         if (!"unix".equals(scheme) && !"tcp".equals(scheme)) {
-            throw new IllegalArgumentException(machine + ": engine '" + engine + "' must be unix:///PATH or tcp://HOST:PORT");
+            throw new IllegalArgumentException(
+                    machine + ": engine '" + engine + "' must be unix:///PATH or tcp://HOST:PORT");
         }
         if ("unix".equals(scheme) && (engine.getPath() == null || engine.getPath().isEmpty())) {
             throw new IllegalArgumentException(machine + ": engine '" + engine + "' names no socket path");
@@ -45,7 +46,8 @@ public record HostEndpoint(String machine, URI engine, String address, Optional<
     public static HostEndpoint parse(String text) {
         int equals = text.indexOf('=');
         if (equals <= 0) {
-            throw new IllegalArgumentException("'" + text + "' is not NAME=ENGINE, e.g. mainpc=unix:///run/docker.sock");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not NAME=ENGINE, e.g. mainpc=unix:///run/docker.sock");
         }
         String machine = text.substring(0, equals).strip();
         String[] parts = text.substring(equals + 1).strip().split(",");
@@ -64,7 +66,8 @@ public record HostEndpoint(String machine, URI engine, String address, Optional<
             } else if (part.startsWith("tls=")) {
                 tls = Path.of(part.substring("tls=".length()));
             } else {
-                throw new IllegalArgumentException(machine + ": unknown setting '" + part + "'; expected address=HOST or tls=DIR");
+                throw new IllegalArgumentException(
+                        machine + ": unknown setting '" + part + "'; expected address=HOST or tls=DIR");
             }
         }
         if (address == null) {

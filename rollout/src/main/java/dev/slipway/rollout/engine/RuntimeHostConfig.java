@@ -36,7 +36,8 @@ final class RuntimeHostConfig {
             for (Mount mount : runtime.mounts()) {
                 if (mount instanceof Mount.Volume volume) {
                     Map<String, String> labels = spec.labels().containsKey(Labels.FLEET)
-                            ? Map.of(Labels.FLEET, spec.labels().get(Labels.FLEET)) : Map.of();
+                            ? Map.of(Labels.FLEET, spec.labels().get(Labels.FLEET))
+                            : Map.of();
                     mounts.add(new com.github.dockerjava.api.model.Mount().withType(MountType.VOLUME)
                             .withSource(volume.name()).withTarget(volume.containerPath())
                             .withVolumeOptions(new VolumeOptions().withLabels(labels)));
@@ -58,9 +59,9 @@ final class RuntimeHostConfig {
         try {
             int uid = Integer.parseInt(parts[0]);
             int gid = parts.length > 1 ? Integer.parseInt(parts[1]) : uid;
-            return new int[] {uid, gid};
+            return new int[]{uid, gid};
         } catch (NumberFormatException e) {
-            return new int[] {ContainerFiles.APP_UID, ContainerFiles.APP_UID};
+            return new int[]{ContainerFiles.APP_UID, ContainerFiles.APP_UID};
         }
     }
 }

@@ -42,7 +42,8 @@ public final class HttpHealthGate implements HealthGate {
     @Override
     public HealthAnswer probe(String address, HealthEndpoint endpoint) {
         String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + endpoint.port() + endpoint.path()))
+        HttpRequest request = HttpRequest
+                .newBuilder(URI.create("http://" + host + ":" + endpoint.port() + endpoint.path()))
                 .timeout(requestTimeout).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -21,11 +21,13 @@ public final class HostSecretKey {
     public static byte[] of(DockerEngine engine) {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
-        Map<String, String> labels = engine.createVolumeIfAbsent(VOLUME, Map.of(LABEL, HexFormat.of().formatHex(fresh)));
+        Map<String, String> labels = engine.createVolumeIfAbsent(VOLUME,
+                Map.of(LABEL, HexFormat.of().formatHex(fresh)));
         String key = labels.get(LABEL);
         if (key == null || !key.matches("[0-9a-f]{64}")) {
-            throw new IllegalStateException("volume " + VOLUME + " on " + engine.machine() + " has no secret key label; "
-                    + "remove the volume (docker volume rm " + VOLUME + ") and apply again");
+            throw new IllegalStateException(
+                    "volume " + VOLUME + " on " + engine.machine() + " has no secret key label; "
+                            + "remove the volume (docker volume rm " + VOLUME + ") and apply again");
         }
         return HexFormat.of().parseHex(key);
     }

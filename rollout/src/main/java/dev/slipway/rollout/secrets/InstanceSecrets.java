@@ -66,7 +66,7 @@ public record InstanceSecrets(Map<String, byte[]> files, Map<String, String> env
     }
 
     private static byte[] lengthPrefix(int length) {
-        return new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
+        return new byte[]{(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
     }
 
     @Override

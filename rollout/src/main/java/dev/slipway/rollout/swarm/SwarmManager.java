@@ -58,7 +58,8 @@ public final class SwarmManager implements AutoCloseable {
                 () -> client.listSwarmNodesCmd().exec());
         Map<String, SwarmNode> byMachine = new TreeMap<>();
         for (SwarmNode node : nodes) {
-            String machine = node.getSpec() == null || node.getSpec().getLabels() == null ? null
+            String machine = node.getSpec() == null || node.getSpec().getLabels() == null
+                    ? null
                     : node.getSpec().getLabels().get(SwarmServiceSpecs.MACHINE_LABEL);
             if (machine != null) {
                 byMachine.put(machine, node);

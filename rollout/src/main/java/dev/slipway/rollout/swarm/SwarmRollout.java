@@ -166,8 +166,9 @@ public final class SwarmRollout {
         GateVerdict verdict = gate.await(address, HealthEndpoint.of(health),
                 Duration.ofSeconds(Math.max(1, health.startPeriodSeconds())), () -> true);
         if (verdict.passed()) {
-            progress.accept("  " + change.instance.id() + ": healthy on " + machine + " (" + verdict.lastAnswer().describe()
-                    + ")");
+            progress.accept(
+                    "  " + change.instance.id() + ": healthy on " + machine + " (" + verdict.lastAnswer().describe()
+                            + ")");
             return null;
         }
         return "Slipway's gate on " + address + HealthEndpoint.of(health) + " failed: " + verdict.why();
@@ -197,13 +198,13 @@ public final class SwarmRollout {
     /** Puts one changed instance of a failed wave back as it was; returns what was done. */
     private SwarmOutcome.Result rollBack(Change change) {
         switch (change.action) {
-            case UNCHANGED:
+            case UNCHANGED :
                 return SwarmOutcome.Result.UNCHANGED;
-            case CREATE:
+            case CREATE :
                 manager.remove(change.serviceId);
                 progress.accept("  " + change.instance.id() + ": removed the service this wave created");
                 return SwarmOutcome.Result.REMOVED;
-            default:
+            default :
                 if (!change.rolledBackBySwarm) {
                     Service current = manager.service(change.name()).orElseThrow();
                     manager.update(current, change.previous);
@@ -274,9 +275,11 @@ public final class SwarmRollout {
         }
 
         SwarmOutcome outcome(SwarmOutcome.Result rolledBack) {
-            SwarmOutcome.Result result = rolledBack != null ? rolledBack
-                    : action == SwarmOutcome.Action.UNCHANGED ? SwarmOutcome.Result.UNCHANGED
-                    : SwarmOutcome.Result.DONE;
+            SwarmOutcome.Result result = rolledBack != null
+                    ? rolledBack
+                    : action == SwarmOutcome.Action.UNCHANGED
+                            ? SwarmOutcome.Result.UNCHANGED
+                            : SwarmOutcome.Result.DONE;
             return new SwarmOutcome(instance.id(), action, result, failure == null ? "" : failure);
         }
     }

@@ -98,9 +98,10 @@ class DockerEngineRuntimeTest {
                 + "max-file={{index .HostConfig.LogConfig.Config \"max-file\"}} "
                 + "max-size={{index .HostConfig.LogConfig.Config \"max-size\"}}"));
         assertEquals(java.util.Set.of("volume rt-hf-cache /home/appuser/.cache/huggingface true",
-                "bind " + weights + " /models false"), java.util.Set.of(inspect("full", "{{range .Mounts}}{{.Type}} "
-                + "{{if eq .Type \"volume\"}}{{.Name}}{{else}}{{.Source}}{{end}} {{.Destination}} {{.RW}};{{end}}")
-                .split(";")));
+                "bind " + weights + " /models false"),
+                java.util.Set.of(inspect("full", "{{range .Mounts}}{{.Type}} "
+                        + "{{if eq .Type \"volume\"}}{{.Name}}{{else}}{{.Source}}{{end}} {{.Destination}} {{.RW}};{{end}}")
+                        .split(";")));
         assertEquals("4096", proc(id, "ulimit -n"));
         assertTrue(proc(id, "df -k /dev/shm").contains("524288"), proc(id, "df -k /dev/shm"));
         assertEquals(SECRET, proc(id, "cat /run/secrets/HF_TOKEN"));

@@ -45,7 +45,8 @@ class GpuContainerTest {
                 int port = FreePort.onLoopback();
                 String id = engine.create(new ContainerSpec("gpu-probe", "slipway-test/gpu:1", "10001:10001",
                         List.of(Port.of(port)), new HealthCheckPlan(List.of("NONE"), Port.of(port), "/health", 30,
-                                10, 5, 3), Map.of(), gpus, Map.of(), Map.of()));
+                                10, 5, 3),
+                        Map.of(), gpus, Map.of(), Map.of()));
                 engine.start(id);
 
                 String gpusSeen = dockerd.docker("exec", id, "ls", "/proc/driver/nvidia/gpus").requireSuccess()
@@ -62,7 +63,8 @@ class GpuContainerTest {
         }
         try {
             Process process = new ProcessBuilder("nvidia-smi", "-L").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             return process.waitFor() == 0 ? output : "exited " + process.exitValue() + ": " + output.strip();
         } catch (java.io.IOException e) {
             return "cannot run: " + e.getMessage();

@@ -84,7 +84,7 @@ class RegistryAuthTest {
             EngineException pull = assertThrows(EngineException.class, () -> engine.pull(image));
 
             assertTrue(refused.getMessage().contains("refused the login of user " + USER), refused.getMessage());
-            for (EngineException e : new EngineException[] {refused, pull}) {
+            for (EngineException e : new EngineException[]{refused, pull}) {
                 assertFalse(e.getMessage().contains(wrong) || String.valueOf(e.getCause()).contains(wrong),
                         e.getMessage());
             }
@@ -94,7 +94,8 @@ class RegistryAuthTest {
     private static DockerEngine connect(RegistryAuth.Login login) {
         DockerEngine engine = DockerEngine.connect(new HostEndpoint("mainpc", URI.create(dockerd.dockerHost()),
                 "127.0.0.1", Optional.empty()));
-        engine.useRegistryAuth(registryHost -> registryHost.equals(registry.host()) ? Optional.ofNullable(login)
+        engine.useRegistryAuth(registryHost -> registryHost.equals(registry.host())
+                ? Optional.ofNullable(login)
                 : Optional.empty());
         return engine;
     }
