@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.model.HealthCheck;
-import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
 import java.io.IOException;
@@ -33,17 +32,13 @@ class ComposeEndToEndTest {
 
     @Test
     void dockerComposeRunsTheRenderedMachineAndItsServicesAnswerHealth() throws Exception {
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
         for (String service : List.of("alpha", "bravo", "charlie", "delta")) {
             Path www = Files.createDirectories(dir.resolve("services").resolve(service).resolve("www"));
             Files.writeString(www.resolve("health"), HealthCheck.HEALTHY_BODY);
         }
         try (LocalRegistry registry = LocalRegistry.start();
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
-            docker.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-            Files.createDirectories(dir.resolve("base"));
-            docker.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(),
-                    "slipway-test/busybox-tini:base").requireSuccess();
+            BusyboxBase.writeInto(dir, docker);
             String org = registry.host() + "/slipway";
             RenderCommandTest.Run build = RenderCommandTest.run("build", "--fleet", RenderCommandTest.FLEET, "--dir",
                     dir.toString(), "--tag", "c1", "--registry", org, "--insecure", "--parallel", "1", "--cache",

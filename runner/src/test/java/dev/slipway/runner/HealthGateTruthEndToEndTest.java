@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.model.HealthCheck;
-import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.testkit.LocalDockerd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,13 +45,7 @@ class HealthGateTruthEndToEndTest {
     @BeforeAll
     static void machinesAndAHealthyFirstVersion() throws Exception {
         machines = TwoMachines.start();
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
-        LocalDockerd mainpc = machines.engine("mainpc");
-        mainpc.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-        Files.createDirectories(dir.resolve("base"));
-        mainpc.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(), "slipway-test/busybox-tini:base")
-                .requireSuccess();
-        mainpc.docker("rmi", "slipway-test/busybox-tini:base").requireSuccess();
+        BusyboxBase.writeInto(dir, machines.engine("mainpc"));
         Path www = Files.createDirectories(dir.resolve("services/echo/www"));
         Files.writeString(www.resolve("health"), HealthCheck.HEALTHY_BODY);
         writeFleet(HEALTH_PORT, "exec httpd -f -p " + HEALTH_PORT + " -h /app/www");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.model.HealthCheck;
-import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.testkit.FreePort;
 import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
@@ -40,12 +39,7 @@ class HealthPathEndToEndTest {
 
         try (LocalRegistry registry = LocalRegistry.start();
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
-            Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs"))
-                    .writeTar(dir.resolve("build/rootfs.tar"));
-            docker.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-            Files.createDirectories(dir.resolve("base"));
-            docker.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(),
-                    "slipway-test/busybox-tini:base").requireSuccess();
+            BusyboxBase.writeInto(dir, docker);
 
             Run plan = run("plan", "--fleet", definition.toString(), "--tag", "r1");
             assertEquals(0, plan.code(), plan.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.model.HealthCheck;
 import dev.slipway.rollout.CrashPoint;
-import dev.slipway.testkit.BusyboxTiniRootfs;
-import dev.slipway.testkit.LocalDockerd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -58,13 +56,7 @@ class KilledAnywhereEndToEndTest {
     @BeforeAll
     static void machinesFleetAndThreeBuilds() throws Exception {
         machines = TwoMachines.start();
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
-        LocalDockerd mainpc = machines.engine("mainpc");
-        mainpc.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-        Files.createDirectories(dir.resolve("base"));
-        mainpc.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(), "slipway-test/busybox-tini:base")
-                .requireSuccess();
-        mainpc.docker("rmi", "slipway-test/busybox-tini:base").requireSuccess();
+        BusyboxBase.writeInto(dir, machines.engine("mainpc"));
         for (String version : List.of("1", "2")) {
             for (String service : SERVICES) {
                 writeApp(service, HealthCheck.HEALTHY_BODY, version);

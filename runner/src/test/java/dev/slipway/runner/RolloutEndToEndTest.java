@@ -11,8 +11,6 @@ import dev.slipway.rollout.LockHolder;
 import dev.slipway.rollout.RolloutListener;
 import dev.slipway.rollout.engine.DockerEngine;
 import dev.slipway.rollout.engine.HostEndpoint;
-import dev.slipway.testkit.BusyboxTiniRootfs;
-import dev.slipway.testkit.LocalDockerd;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -63,13 +61,7 @@ class RolloutEndToEndTest {
     @BeforeAll
     static void machinesAndFleet() throws Exception {
         machines = TwoMachines.start();
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
-        LocalDockerd mainpc = machines.engine("mainpc");
-        mainpc.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-        Files.createDirectories(dir.resolve("base"));
-        mainpc.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(), "slipway-test/busybox-tini:base")
-                .requireSuccess();
-        mainpc.docker("rmi", "slipway-test/busybox-tini:base").requireSuccess();
+        BusyboxBase.writeInto(dir, machines.engine("mainpc"));
         for (String service : List.of("alpha", "bravo", "charlie", "delta")) {
             writeApp(service, HealthCheck.HEALTHY_BODY, "1");
         }

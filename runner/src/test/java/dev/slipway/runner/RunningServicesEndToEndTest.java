@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.model.HealthCheck;
-import dev.slipway.testkit.BusyboxTiniRootfs;
-import dev.slipway.testkit.LocalDockerd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,13 +52,7 @@ class RunningServicesEndToEndTest {
     @BeforeAll
     static void machinesAndFleet() throws Exception {
         machines = TwoMachines.start();
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
-        LocalDockerd mainpc = machines.engine("mainpc");
-        mainpc.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-        Files.createDirectories(dir.resolve("base"));
-        mainpc.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(), "slipway-test/busybox-tini:base")
-                .requireSuccess();
-        mainpc.docker("rmi", "slipway-test/busybox-tini:base").requireSuccess();
+        BusyboxBase.writeInto(dir, machines.engine("mainpc"));
         for (String service : List.of("api", "bus", "worker", "plain", "gpu")) {
             Path www = Files.createDirectories(dir.resolve("services").resolve(service).resolve("www"));
             Files.writeString(www.resolve("health"), HealthCheck.HEALTHY_BODY);

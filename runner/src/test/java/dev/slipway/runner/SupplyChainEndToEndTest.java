@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.slipway.model.HealthCheck;
-import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.testkit.LocalDockerd;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,13 +50,7 @@ class SupplyChainEndToEndTest {
     @BeforeAll
     static void machinesFleetAndKeys() throws Exception {
         machines = TwoMachines.start();
-        Path rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs")).writeTar(dir.resolve("build/rootfs.tar"));
-        LocalDockerd mainpc = machines.engine("mainpc");
-        mainpc.docker("import", rootfs.toString(), "slipway-test/busybox-tini:base").requireSuccess();
-        Files.createDirectories(dir.resolve("base"));
-        mainpc.docker("save", "-o", dir.resolve("base/busybox-tini.tar").toString(), "slipway-test/busybox-tini:base")
-                .requireSuccess();
-        mainpc.docker("rmi", "slipway-test/busybox-tini:base").requireSuccess();
+        BusyboxBase.writeInto(dir, machines.engine("mainpc"));
         for (String service : List.of("alpha", "bravo", "charlie", "delta")) {
             writeApp(service, "1");
         }
