@@ -125,8 +125,7 @@ public final class SwarmRollout {
 
     /** Null once Swarm's task is running healthy (an update completed) and Slipway's gate passed; else why not. */
     private String converge(Change change, Map<String, SwarmNode> nodes) {
-        var health = change.instance.healthCheck();
-        Duration limit = Duration.ofSeconds(SwarmServiceSpecs.monitorSeconds(health)).plus(SCHEDULING_ALLOWANCE);
+        Duration limit = updateLimit(change);
         long deadline = System.nanoTime() + limit.toNanos();
         String last = "no task started";
         while (System.nanoTime() < deadline) {
@@ -136,11 +135,16 @@ public final class SwarmRollout {
             }
             ServiceUpdateStatus update = service.getUpdateStatus();
             ServiceUpdateState state = update == null ? null : update.getState();
-            if (state == ServiceUpdateState.ROLLBACK_STARTED || state == ServiceUpdateState.PAUSED) {
-                last = "Swarm is rolling back: " + update.getMessage();
-            } else if (state == ServiceUpdateState.ROLLBACK_COMPLETED || state == ServiceUpdateState.ROLLBACK_PAUSED) {
+            if (state == ServiceUpdateState.ROLLBACK_STARTED || state == ServiceUpdateState.ROLLBACK_COMPLETED
+                    || state == ServiceUpdateState.ROLLBACK_PAUSED) {
+                // The update has failed once Swarm starts its rollback; its rollback gets a wait of its own.
                 change.rolledBackBySwarm = true;
-                return "Swarm rolled it back (" + update.getMessage() + ")";
+                return awaitUpdate(change)
+                        ? "Swarm rolled it back (" + update.getMessage() + ")"
+                        : "Swarm started rolling it back (" + update.getMessage() + ") and its rollback did not "
+                                + "complete within " + updateLimit(change).toSeconds() + " s";
+            } else if (state == ServiceUpdateState.PAUSED) {
+                last = "Swarm paused the update: " + update.getMessage();
             } else if (change.action == SwarmOutcome.Action.UPDATE && state != ServiceUpdateState.COMPLETED) {
                 last = "update " + (state == null ? "pending" : state.name().toLowerCase(Locale.ROOT));
             } else {
@@ -216,17 +220,27 @@ public final class SwarmRollout {
         }
     }
 
-    private void awaitUpdate(Change change) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(SwarmServiceSpecs.monitorSeconds(
-                change.instance.healthCheck())).plus(SCHEDULING_ALLOWANCE).toNanos();
+    /** True once the service's update or rollback has completed; false if it paused or has not within its limit. */
+    private boolean awaitUpdate(Change change) {
+        long deadline = System.nanoTime() + updateLimit(change).toNanos();
         while (System.nanoTime() < deadline) {
             ServiceUpdateStatus update = manager.service(change.name()).map(Service::getUpdateStatus).orElse(null);
             if (update == null || update.getState() == ServiceUpdateState.COMPLETED
                     || update.getState() == ServiceUpdateState.ROLLBACK_COMPLETED) {
-                return;
+                return true;
+            }
+            if (update.getState() == ServiceUpdateState.ROLLBACK_PAUSED) {
+                return false;
             }
             sleep();
         }
+        return false;
+    }
+
+    /** How long one update (or rollback) of the instance's service may take: Swarm's monitor and scheduling. */
+    private static Duration updateLimit(Change change) {
+        return Duration.ofSeconds(SwarmServiceSpecs.monitorSeconds(change.instance.healthCheck()))
+                .plus(SCHEDULING_ALLOWANCE);
     }
 
     private static void markNotStarted(FleetPlan plan, Wave failed, List<SwarmOutcome> outcomes) {
