@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Slipway's build and tests need on Debian bookworm (run as root): the real components the tests
-# start on loopback (docker-registry, dockerd, skopeo...) and the Debian tools the example fleet is made with.
+# Installs what Slipway's build and tests need on Debian bookworm (run as root): Maven and a JDK, the real components
+# the tests start on loopback (docker-registry, dockerd, skopeo...) and the Debian tools the example fleet is made with.
 # Idempotent: packages already installed are not fetched again.
 set -euo pipefail
 
@@ -12,6 +12,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# maven pulls in only a JRE, and compiling needs javac: a JDK unless one is already on the PATH
+jdk=openjdk-17-jdk-headless
+if ! command -v javac >/dev/null \
+    && ! dpkg-query -W -f='${Status}' "$jdk" 2>/dev/null | grep -q "install ok installed"; then
+  missing+=("$jdk")
+fi
 if [ ${#missing[@]} -eq 0 ] && command -v mvn >/dev/null; then
   exit 0
 fi

@@ -43,6 +43,11 @@ public record ImageReference(String text, String repository, Optional<String> ta
         return tag.orElse("latest");
     }
 
+    /** What the name says after the repository: {@code tag}, {@code tag@digest} or the digest; empty for neither. */
+    public Optional<String> tagAndDigest() {
+        return tag.map(t -> digest.map(d -> t + "@" + d).orElse(t)).or(() -> digest);
+    }
+
     /** {@code repository@digest}: exactly this image, whatever its tag now points at. */
     public String pinnedTo(String imageDigest) {
         return repository + "@" + imageDigest;

@@ -52,7 +52,7 @@ public final class FleetPlanner {
         ImagePlan image = images.get(firstImage.get(service.name()) + service.machines().indexOf(machine));
         if (!image.name().equals(service.name()) || !image.machine().orElse("").equals(machine.name())) {
             throw new IllegalStateException("the image planner's order changed: " + image.image() + " where "
-                    + service.name() + "@" + machine.name() + " was expected");
+                    + new InstanceId(service.name(), machine.name()) + " was expected");
         }
         return image;
     }

@@ -28,6 +28,9 @@ public final class ImagePlanner {
     public static final String SERVICE_LABEL = LABEL_PREFIX + "service";
     public static final String MACHINE_LABEL = LABEL_PREFIX + "machine";
     public static final String FAMILY_LABEL = LABEL_PREFIX + "family";
+    /** Labels every target puts on an instance it runs: the image as the plan names it, and the build revision. */
+    public static final String INSTANCE_IMAGE_LABEL = LABEL_PREFIX + "image";
+    public static final String INSTANCE_REVISION_LABEL = LABEL_PREFIX + "revision";
     /** SPEC: every image carries the git revision it was built from. */
     public static final String REVISION_LABEL = "org.opencontainers.image.revision";
     /** SPEC: a service image names the port its health check probes. */

@@ -2,6 +2,7 @@ package dev.slipway.runner;
 
 import dev.slipway.images.BuildTarget;
 import dev.slipway.images.supplychain.SigningKeys;
+import dev.slipway.model.ImageReference;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -48,7 +49,7 @@ final class BuildOptions {
             }
             return BuildTarget.tarballs(out == null ? DEFAULT_OUT : out);
         }
-        String host = registry.get().substring(0, registry.get().indexOf('/'));
+        String host = ImageReference.parse(registry.get()).registry();
         if (insecure && !LOOPBACK.matcher(host).matches()) {
             throw new UserError("--insecure: " + host + " is not a loopback address; plain HTTP is only allowed "
                     + "to a registry on this machine (localhost, 127.x.x.x, [::1])");

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The engines' registry login from the same sources {@code build} pushes with ({@link RegistryCredentials}: the
  * environment's pair, the Docker config, credential helpers), looked up once per registry.
+ *
+ * <p>Catches jib-core's {@code CredentialRetrievalException}, outside its {@code api} package: jib-core's own
+ * {@code api.CredentialRetriever}, which {@link RegistryCredentials} asks, throws it and has no public type instead.
  */
 final class HostRegistryAuth implements RegistryAuth {
     private final RegistryCredentials credentials;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.locks.FamilyPackages;
+import dev.slipway.model.ImageReference;
 import dev.slipway.packages.debian.LockedPackage;
 import dev.slipway.packages.python.WheelRequirement;
 import java.io.IOException;
@@ -27,7 +28,7 @@ final class CycloneDxSbom {
     private CycloneDxSbom() {
     }
 
-    static byte[] render(String image, List<FamilyPackages> lineage) {
+    static byte[] render(ImageReference image, List<FamilyPackages> lineage) {
         ObjectNode bom = JSON.createObjectNode();
         bom.put("bomFormat", "CycloneDX");
         bom.put("specVersion", "1.5");
@@ -36,14 +37,9 @@ final class CycloneDxSbom {
         ObjectNode metadata = bom.putObject("metadata");
         metadata.putObject("tools").putArray("components").addObject()
                 .put("type", "application").put("name", "slipway");
-        int colon = image.lastIndexOf(':');
-        boolean tagged = colon > image.lastIndexOf('/');
         ObjectNode subject = metadata.putObject("component");
-        subject.put("type", "container").put("bom-ref", image)
-                .put("name", tagged ? image.substring(0, colon) : image);
-        if (tagged) {
-            subject.put("version", image.substring(colon + 1));
-        }
+        subject.put("type", "container").put("bom-ref", image.text()).put("name", image.repository());
+        image.tagAndDigest().ifPresent(version -> subject.put("version", version));
         ArrayNode components = bom.putArray("components");
         for (FamilyPackages family : lineage) {
             String distro = family.family().debianSuite().map(suite -> suite.suite()).orElse("");

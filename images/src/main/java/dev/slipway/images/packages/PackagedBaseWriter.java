@@ -118,7 +118,7 @@ public final class PackagedBaseWriter {
         if (!plan.installsPackages()) {
             return;
         }
-        byte[] sbom = CycloneDxSbom.render(plan.image().text(),
+        byte[] sbom = CycloneDxSbom.render(plan.image(),
                 FamilyPackages.lineage(plan.packages(), context.fleetDirectory()));
         Path file = sbomPath(plan);
         Files.createDirectories(file.getParent());

@@ -37,12 +37,9 @@ public final class ImageSbom {
         metadata.putObject("tools").putArray("components").addObject().put("type", "application")
                 .put("name", "slipway");
         String image = plan.image().text();
-        String repository = repositoryOf(image);
         ObjectNode subject = metadata.putObject("component");
-        subject.put("type", "container").put("bom-ref", image).put("name", repository);
-        if (!repository.equals(image)) {
-            subject.put("version", image.substring(repository.length() + 1));
-        }
+        subject.put("type", "container").put("bom-ref", image).put("name", plan.image().repository());
+        plan.image().tagAndDigest().ifPresent(version -> subject.put("version", version));
         subject.putArray("hashes").addObject().put("alg", "SHA-256").put("content",
                 digest.substring("sha256:".length()));
         ArrayNode subjectProperties = subject.putArray("properties");
@@ -52,7 +49,8 @@ public final class ImageSbom {
 
         ArrayNode components = bom.putArray("components");
         ObjectNode base = components.addObject();
-        base.put("type", "container").put("bom-ref", plan.base()).put("name", repositoryOf(plan.base()));
+        base.put("type", "container").put("bom-ref", plan.base()).put("name",
+                dev.slipway.model.ImageReference.parse(plan.base()).repository());
         pinnedDigest(plan.base()).or(() -> baseDigest).ifPresent(d -> {
             base.put("version", d);
             base.putArray("hashes").addObject().put("alg", "SHA-256").put("content", d.substring("sha256:".length()));
@@ -78,13 +76,6 @@ public final class ImageSbom {
         dependency.putArray("dependsOn").add(plan.base());
         bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(CosignSignatures.bytes(bom)));
         return CosignSignatures.bytes(bom);
-    }
-
-    private static String repositoryOf(String image) {
-        int at = image.indexOf('@');
-        String named = at < 0 ? image : image.substring(0, at);
-        int colon = named.lastIndexOf(':');
-        return colon > named.lastIndexOf('/') ? named.substring(0, colon) : named;
     }
 
     private static Optional<String> pinnedDigest(String base) {

@@ -49,8 +49,7 @@ public final class PushedImageArtifacts {
         images.forEach(i -> digests.put(i.image(), i.digest()));
         Map<String, List<BuiltImage>> byRepository = new LinkedHashMap<>();
         for (BuiltImage image : images) {
-            String pinned = image.pinnedReference();
-            byRepository.computeIfAbsent(pinned.substring(0, pinned.indexOf('@')), r -> new ArrayList<>()).add(image);
+            byRepository.computeIfAbsent(image.plan().image().repository(), r -> new ArrayList<>()).add(image);
         }
         AttachedSboms sboms = new AttachedSboms(registry);
         CosignSignatures signatures = new CosignSignatures(registry);

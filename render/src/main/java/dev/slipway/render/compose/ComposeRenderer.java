@@ -3,6 +3,7 @@ package dev.slipway.render.compose;
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.HealthCheckPlan;
 import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.ImagePlanner;
 import dev.slipway.plan.InstancePlan;
 import dev.slipway.render.ImageDigests;
 import dev.slipway.render.RenderRefused;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * the plan's health check. A debugging aid for one machine; each concern is one method.
  */
 public final class ComposeRenderer {
-    public static final String RENDERED_BY_LABEL = "dev.slipway.rendered-by";
+    public static final String RENDERED_BY_LABEL = ImagePlanner.LABEL_PREFIX + "rendered-by";
 
     private final FleetPlan plan;
     private final ImageDigests digests;
@@ -69,9 +70,9 @@ public final class ComposeRenderer {
     /** Which instance and build a container is; the image's own dev.slipway.* labels come with it. */
     Map<String, String> labels(InstancePlan instance) {
         Map<String, String> labels = new TreeMap<>();
-        labels.put("dev.slipway.machine", instance.machine());
-        labels.put("dev.slipway.image", instance.image().text());
-        labels.put("dev.slipway.revision", plan.build().revision());
+        labels.put(ImagePlanner.MACHINE_LABEL, instance.machine());
+        labels.put(ImagePlanner.INSTANCE_IMAGE_LABEL, instance.image().text());
+        labels.put(ImagePlanner.INSTANCE_REVISION_LABEL, plan.build().revision());
         labels.put(RENDERED_BY_LABEL, "compose");
         return labels;
     }

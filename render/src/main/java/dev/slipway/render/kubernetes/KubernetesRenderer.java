@@ -4,6 +4,7 @@ import dev.slipway.model.Port;
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.HealthCheckPlan;
 import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.ImagePlanner;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.InstancePlan;
 import dev.slipway.plan.Wave;
@@ -51,11 +52,11 @@ import java.util.TreeMap;
  * mapped in one place. Equal plans and digests render equal bytes.
  */
 public final class KubernetesRenderer {
-    public static final String MACHINE_LABEL = "dev.slipway.machine";
-    static final String FLEET_LABEL = "dev.slipway.fleet";
-    static final String SERVICE_LABEL = "dev.slipway.service";
-    static final String WAVE_LABEL = "dev.slipway.wave";
-    static final String WAVE_KIND_LABEL = "dev.slipway.wave-kind";
+    public static final String MACHINE_LABEL = ImagePlanner.MACHINE_LABEL;
+    static final String FLEET_LABEL = ImagePlanner.FLEET_LABEL;
+    static final String SERVICE_LABEL = ImagePlanner.SERVICE_LABEL;
+    static final String WAVE_LABEL = ImagePlanner.LABEL_PREFIX + "wave";
+    static final String WAVE_KIND_LABEL = ImagePlanner.LABEL_PREFIX + "wave-kind";
     static final String HEALTH_PORT_NAME = "health";
     static final String TMP_VOLUME = "tmp";
 
@@ -139,8 +140,8 @@ public final class KubernetesRenderer {
         labels.put(WAVE_KIND_LABEL, wave.kind().name().toLowerCase(Locale.ROOT));
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withLabels(sorted(labels))
-                .withAnnotations(sorted(Map.of("dev.slipway.image", instance.image().text(),
-                        "dev.slipway.revision", plan.build().revision())))
+                .withAnnotations(sorted(Map.of(ImagePlanner.INSTANCE_IMAGE_LABEL, instance.image().text(),
+                        ImagePlanner.INSTANCE_REVISION_LABEL, plan.build().revision())))
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(1)

@@ -217,8 +217,9 @@ public final class DockerEngine implements AutoCloseable {
         }
         String repository = ImageReference.parse(image).repository();
         return inspected.get().getRepoDigests().stream()
-                .filter(d -> d.startsWith(repository + "@"))
-                .map(d -> d.substring(d.indexOf('@') + 1))
+                .map(ImageReference::parse)
+                .filter(d -> d.repository().equals(repository))
+                .flatMap(d -> d.digest().stream())
                 .findFirst();
     }
 

@@ -14,10 +14,10 @@ public final class Labels {
     public static final String SERVICE = ImagePlanner.SERVICE_LABEL;
     public static final String MACHINE = ImagePlanner.MACHINE_LABEL;
     /** The image as named in the definition, {@code repo:tag}. */
-    public static final String IMAGE = PREFIX + "image";
+    public static final String IMAGE = ImagePlanner.INSTANCE_IMAGE_LABEL;
     /** The registry digest of that image, {@code sha256:...}: what "same image" means. */
     public static final String IMAGE_DIGEST = PREFIX + "image-digest";
-    public static final String REVISION = PREFIX + "revision";
+    public static final String REVISION = ImagePlanner.INSTANCE_REVISION_LABEL;
     /** The revision every Slipway image carries (SPEC), read from a pulled image. */
     public static final String IMAGE_REVISION = ImagePlanner.REVISION_LABEL;
     /** Every port the instance binds, {@code 5560,6560}: written by {@link #ports(List)}, read by {@link #ports(String)}. */

@@ -22,6 +22,7 @@ import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.HealthCheckPlan;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.InstancePlan;
+import dev.slipway.rollout.engine.Labels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,11 +40,11 @@ import java.util.TreeMap;
  * method, so a setting the plan gains is mapped in one place.
  */
 public final class SwarmServiceSpecs {
-    public static final String MACHINE_LABEL = "dev.slipway.machine";
-    static final String FLEET = "dev.slipway.fleet";
-    static final String SERVICE = "dev.slipway.service";
-    static final String IMAGE = "dev.slipway.image";
-    static final String SETTINGS = "dev.slipway.settings";
+    public static final String MACHINE_LABEL = Labels.MACHINE;
+    static final String FLEET = Labels.FLEET;
+    static final String SERVICE = Labels.SERVICE;
+    static final String IMAGE = Labels.IMAGE;
+    static final String SETTINGS = Labels.SETTINGS;
     private static final long NANOS = 1_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
