@@ -5,11 +5,13 @@ import dev.slipway.dsl.Base;
 import dev.slipway.images.packages.PackagedBaseWriter;
 import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
+import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.steps.BaseImageStep;
 import dev.slipway.images.steps.ContainerConfigStep;
 import dev.slipway.images.steps.OutputStep;
 import dev.slipway.images.steps.FailureMessages;
 import dev.slipway.images.steps.LayerSteps;
+import dev.slipway.images.steps.MountParentLayersStep;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
@@ -89,6 +91,9 @@ public final class FleetImageBuilder {
         Optional<PushHistory> pushed = request.target() instanceof BuildTarget.Registry registry
                 ? Optional.of(new PushHistory(request.cache(), request.credentials(), registry.insecure()))
                 : Optional.empty();
+        Optional<MountParentLayersStep> mounts = request.target() instanceof BuildTarget.Registry registry
+                ? Optional.of(new MountParentLayersStep(new OciRegistry(request.credentials(), registry.insecure())))
+                : Optional.empty();
         // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
         // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
         RankedPool checks = new RankedPool("slipway-check-", request.parallelism() * CHECKS_PER_BUILD);
@@ -116,8 +121,8 @@ public final class FleetImageBuilder {
                     return prepare(plan, base, request, context, pushed, listener);
                 }, checks.at(rank)).thenCompose(prepared -> prepared.upToDate().isPresent()
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
-                        : CompletableFuture.supplyAsync(() -> push(prepared, request, context, pushed, listener),
-                                builds.at(rank)));
+                        : CompletableFuture.supplyAsync(
+                                () -> push(prepared, request, context, pushed, mounts, listener), builds.at(rank)));
                 byImage.put(plan.image().text(), future);
                 lastByRepository.put(plan.image().repository(), future);
             }
@@ -163,8 +168,8 @@ public final class FleetImageBuilder {
     }
 
     /** An image ready for Jib, or already in the registry exactly as planned. */
-    private record Prepared(ImagePlan plan, JibContainerBuilder builder, ProgressReporter reporter,
-            Optional<String> fingerprint, Optional<BuiltImage> upToDate) {
+    private record Prepared(ImagePlan plan, Optional<BuiltImage> parent, JibContainerBuilder builder,
+            ProgressReporter reporter, Optional<String> fingerprint, Optional<BuiltImage> upToDate) {
     }
 
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
@@ -196,9 +201,9 @@ public final class FleetImageBuilder {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
                         ImageWork.UP_TO_DATE);
                 listener.finished(built);
-                return new Prepared(plan, builder, reporter, fingerprint, Optional.of(built));
+                return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.of(built));
             }
-            return new Prepared(plan, builder, reporter, fingerprint, Optional.empty());
+            return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(plan, e, request, listener);
@@ -209,9 +214,12 @@ public final class FleetImageBuilder {
 
     /** Runs Jib for a prepared image towards the target, and records a push for the next build's check. */
     private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, ProgressListener listener) {
+            Optional<PushHistory> pushed, Optional<MountParentLayersStep> mounts, ProgressListener listener) {
         ImagePlan plan = prepared.plan();
         try {
+            if (mounts.isPresent() && prepared.parent().isPresent()) {
+                prepared.reporter().mountedAhead(mounts.get().mount(plan, prepared.parent().get()));
+            }
             OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
                     .run(plan, prepared.builder(), context, prepared.reporter());
             long size = outcome.tarball().isPresent()

@@ -96,6 +96,16 @@ class RegistryBuildTest {
         assertEquals(count(UPLOAD_DONE, log), cold.blobsPushed(), "blob uploads:\n" + log);
         assertEquals(count(MOUNTED, log), cold.blobsMounted(), "blob mounts:\n" + log);
         assertTrue(cold.blobsMounted() > 0, "services mount their family's layers");
+        // a child mounts its parent's layers: none is downloaded back from the registry to be pushed again
+        Pattern layerGet = Pattern.compile("\"GET /v2/[^ \"]*/blobs/(sha256:[0-9a-f]{64}) ");
+        List<String> layerDigests = new java.util.ArrayList<>();
+        for (BuiltImage image : pushed.images()) {
+            JsonNode manifest = JsonMapper.builder().build().readTree(registryGet(image.image(), "manifests").body());
+            manifest.get("layers").forEach(layer -> layerDigests.add(layer.get("digest").asText()));
+        }
+        List<String> pulledLayers = layerGet.matcher(log).results().map(m -> m.group(1))
+                .filter(layerDigests::contains).toList();
+        assertEquals(List.of(), pulledLayers, "layer blobs downloaded during the push:\n" + log);
         assertEquals(0, pushed.upToDate());
         for (BuiltImage image : pushed.images()) {
             HttpResponse<String> manifest = registryGet(image.image(), "manifests");

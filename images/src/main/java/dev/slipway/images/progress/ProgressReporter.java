@@ -42,6 +42,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     private int layersBuilt;
     private int blobsStarted;
     private int blobsSkipped;
+    private int mountedAhead;
     private long blobBytesStarted;
     private final Map<String, Long> blobSizes = new HashMap<>();
     private final Set<String> uploaded = new HashSet<>();
@@ -119,10 +120,15 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         return null;
     }
 
+    /** Counts blobs mounted into the image's repository before Jib ran (Jib then neither pulls nor pushes them). */
+    public synchronized void mountedAhead(int blobs) {
+        mountedAhead += blobs;
+    }
+
     /** Blobs uploaded (and their bytes), mounted, and found already in the registry. */
     public synchronized ImageWork work() {
         long bytes = uploaded.stream().mapToLong(digest -> blobSizes.getOrDefault(digest, 0L)).sum();
-        int mounted = Math.max(0, blobsStarted - blobsSkipped - uploaded.size());
+        int mounted = mountedAhead + Math.max(0, blobsStarted - blobsSkipped - uploaded.size());
         return new ImageWork(false, layersBuilt, uploaded.size(), mounted, blobsSkipped, bytes);
     }
 

@@ -120,6 +120,31 @@ public final class OciRegistry {
         return digest;
     }
 
+    /**
+     * Asks the registry to mount blob {@code digest} of {@code fromRepository} (same registry, without the host) into
+     * {@code image}'s repository; true once it is there. A registry that cannot mount starts an upload instead,
+     * which is cancelled, and false is returned.
+     */
+    public boolean mountBlob(ImageReference image, String digest, String fromRepository) throws IOException {
+        HttpResponse<byte[]> answer = send(image, true, fromRepository, HttpRequest.newBuilder(url(image,
+                "blobs/uploads/?mount="
+                        + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from="
+                        + URLEncoder.encode(fromRepository, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        if (answer.statusCode() == 201) {
+            return true;
+        }
+        if (answer.statusCode() == 202) {
+            Optional<String> location = answer.headers().firstValue("Location");
+            if (location.isPresent()) {
+                send(image, true, HttpRequest.newBuilder(url(image, "").resolve(location.get())).DELETE());
+            }
+            return false;
+        }
+        expect(answer, 201, "mount blob " + digest + " from " + fromRepository + " into " + repository(image));
+        return false;
+    }
+
     /** PUTs a manifest under {@code tag}; returns its digest. */
     public String putManifest(ImageReference image, String tag, String mediaType, byte[] manifest) throws IOException {
         HttpResponse<byte[]> response = send(image, true, HttpRequest.newBuilder(url(image, "manifests/" + tag))
@@ -140,7 +165,14 @@ public final class OciRegistry {
 
     private HttpResponse<byte[]> send(ImageReference image, boolean push, HttpRequest.Builder request)
             throws IOException {
-        String scope = "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull");
+        return send(image, push, "", request);
+    }
+
+    /** {@code alsoPull}: another repository of the registry the request reads from (a mount's source), or "". */
+    private HttpResponse<byte[]> send(ImageReference image, boolean push, String alsoPull,
+            HttpRequest.Builder request) throws IOException {
+        String scope = "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull")
+                + (alsoPull.isEmpty() ? "" : " repository:" + alsoPull + ":pull");
         String key = image.getRegistry() + " " + scope;
         request.timeout(TIMEOUT);
         String authorization = authorizations.get(key);
@@ -205,7 +237,9 @@ public final class OciRegistry {
             tokenUrl.append("service=").append(URLEncoder.encode(parameters.get("service"), StandardCharsets.UTF_8))
                     .append('&');
         }
-        tokenUrl.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        // One scope parameter per repository, as Docker's token protocol asks.
+        tokenUrl.append(String.join("&", java.util.Arrays.stream(scope.split(" "))
+                .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8)).toList()));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tokenUrl.toString())).timeout(TIMEOUT).GET();
         if (basic != null) {
             request.header("Authorization", basic);
