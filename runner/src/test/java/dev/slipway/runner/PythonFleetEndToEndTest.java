@@ -290,8 +290,10 @@ class PythonFleetEndToEndTest {
         Path definition = withWheels.resolve("ExampleFleet.java");
         Files.writeString(definition, Files.readString(definition).replace("\"python3-uvicorn\")",
                 "\"python3-uvicorn\")\n            .wheels(\"locks/web.requirements.lock\")"));
+        // --wheels is given twice: the first source has no wheels, the wheel is found in the second
+        Path noWheels = Files.createDirectories(work.resolve("no-wheels"));
         List<String> build = List.of("build", "--fleet", definition.toString(), "--tag", TAG, "--wheels",
-                wheels.toString(), "--cache", work.resolve("cache-a").toString());
+                noWheels.toString(), "--wheels", wheels.toString(), "--cache", work.resolve("cache-a").toString());
 
         byte[] tampered = wheel.clone();
         tampered[tampered.length / 2] ^= 0x01;
