@@ -65,6 +65,9 @@ public final class FleetDefinition implements FleetDefinitionSource {
     public static final Family VISION_CU121 = family("family-vision-cu121").parent(BASE_GPU_CU121)
             .wheels("locks/family-vision-cu121.requirements.lock");
     // For exceptional cases only; bookworm has no Python 3.10, so this one stays on a registry base, pinned by digest.
+    // That image has no /usr/bin/tini and no appuser, so `build` refuses this family (naming it) until it copies a
+    // static tini there: .files("bin/tini-static", "/usr/bin/tini"), the file from Debian's tini package. No service
+    // uses it yet, so neither the copy nor the binary is here; the first service on this family brings both.
     public static final Family LEGACY_PY310_CPU = family("legacy-py310-cpu")
             .from(Base.image("docker.io/library/python:3.10-slim-bookworm"
                     + "@sha256:68d914ec641a0b69267ce65184d000a2bc3a9ee2590ab702b82250ab2385735a"))

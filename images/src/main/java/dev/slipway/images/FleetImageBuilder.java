@@ -7,6 +7,7 @@ import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.steps.BaseImageStep;
+import dev.slipway.images.steps.BaseTiniCheck;
 import dev.slipway.images.steps.ContainerConfigStep;
 import dev.slipway.images.steps.OutputStep;
 import dev.slipway.images.steps.FailureMessages;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds every planned image: families before the families and services built on them, images that do not depend
- * on each other in parallel (at most {@code parallelism} at once). Local inputs are all checked before any work.
+ * on each other in parallel (at most {@code parallelism} at once). Local inputs, and whether each registry base
+ * has tini, are all checked before any work.
  *
  * <pre>{@code
  * BuildReport report = new FleetImageBuilder().build(request, listener);
@@ -74,16 +76,37 @@ public final class FleetImageBuilder {
                                 + "' layer, which this build cannot make without package sources")));
             }
         }
-        problems.sort(Comparator.comparing(InputProblem::toString));
-        return List.copyOf(new java.util.LinkedHashSet<>(problems));
+        return sorted(problems);
     }
 
     /**
-     * Builds everything, or throws {@link InvalidBuildInputException} before any work, or
+     * {@link #check}'s problems and every root family whose registry base has no {@code /usr/bin/tini} (which it
+     * reads from the registry, or from the cache once read), sorted.
+     */
+    private List<InputProblem> checkWithBases(BuildRequest request) {
+        List<InputProblem> problems = new ArrayList<>(check(request));
+        problems.addAll(new BaseTiniCheck(request.credentials(), allowsPlainHttp(request.target()))
+                .check(request.plans(), context(request)));
+        return sorted(problems);
+    }
+
+    private static List<InputProblem> sorted(List<InputProblem> problems) {
+        List<InputProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparing(InputProblem::toString));
+        return List.copyOf(new java.util.LinkedHashSet<>(sorted));
+    }
+
+    private static boolean allowsPlainHttp(BuildTarget target) {
+        return target instanceof BuildTarget.Registry registry && registry.insecure();
+    }
+
+    /**
+     * Builds everything, or throws {@link InvalidBuildInputException} before any work (local inputs, and registry
+     * bases without tini), or
      * {@link FleetBuildException} naming every image that failed (and those skipped because their base failed).
      */
     public BuildReport build(BuildRequest request, ProgressListener listener) {
-        List<InputProblem> problems = check(request);
+        List<InputProblem> problems = checkWithBases(request);
         if (!problems.isEmpty()) {
             throw new InvalidBuildInputException(problems);
         }

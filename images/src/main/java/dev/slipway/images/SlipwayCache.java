@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Slipway's own cache directory, never Jib's shared default: base image layers, application layers and staged
- * generated files (machine profiles) each in their own folder below it.
+ * generated files (machine profiles) and what registry bases were found to hold (whether they have tini) each in
+ * their own folder below it.
  */
 public record SlipwayCache(Path root) {
     public static final String ENVIRONMENT_VARIABLE = "SLIPWAY_CACHE";
@@ -33,5 +34,10 @@ public record SlipwayCache(Path root) {
 
     public Path staging() {
         return root.resolve("staging");
+    }
+
+    /** Whether a registry base image has {@code /usr/bin/tini}: one file per base digest, which never changes. */
+    public Path baseTini() {
+        return root.resolve("base-tini");
     }
 }

@@ -7,15 +7,21 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +30,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few calls of the OCI distribution API that signatures and SBOMs need, over {@code java.net.http}: a manifest
- * by tag or digest, a blob, a monolithic blob upload, a manifest PUT. Authenticates as the registry asks (HTTP
- * Basic, or a Bearer token from its realm) with the credentials {@link RegistryCredentials} finds; a credential or
- * token never appears in a message.
+ * The few calls of the OCI distribution API that signatures, SBOMs and the base image checks need, over
+ * {@code java.net.http}: a manifest by tag or digest, a blob (whole, or streamed), a monolithic blob upload, a
+ * manifest PUT. Authenticates as the registry asks (HTTP Basic, or a Bearer token from its realm) with the
+ * credentials {@link RegistryCredentials} finds; a credential or token never appears in a message.
  */
 public final class OciRegistry {
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -37,6 +43,11 @@ public final class OciRegistry {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CHALLENGE_PARAMETER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    /** A 200's body as a stream; any other answer is small, so it is read whole for its message. */
+    private static final HttpResponse.BodyHandler<InputStream> STREAM_IF_OK = info -> info.statusCode() == 200
+            ? HttpResponse.BodySubscribers.ofInputStream()
+            : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                    ByteArrayInputStream::new);
 
     private final RegistryCredentials credentials;
     private final boolean insecure;
@@ -96,6 +107,27 @@ public final class OciRegistry {
         return Optional.of(response.body());
     }
 
+    /**
+     * A blob streamed as the registry sends it, for blobs too large to hold (image layers). Reading it to the end
+     * checks that it hashes to {@code digest}: a mismatch is an {@link IOException} from the last read. Empty if the
+     * repository has no such blob. The caller closes it.
+     */
+    public Optional<InputStream> openBlob(ImageReference image, String digest) throws IOException {
+        HttpResponse<InputStream> response = send(image, false, "",
+                HttpRequest.newBuilder(url(image, "blobs/" + digest)).GET(), STREAM_IF_OK);
+        if (response.statusCode() == 404) {
+            response.body().close();
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            try (InputStream error = response.body()) {
+                expect(response.statusCode(), error.readAllBytes(), 200, "GET blob " + digest + " of "
+                        + repository(image));
+            }
+        }
+        return Optional.of(new DigestCheckedStream(response.body(), digest, repository(image)));
+    }
+
     /** Uploads {@code content} unless the repository has it already; returns its digest. */
     public String pushBlob(ImageReference image, byte[] content) throws IOException {
         String digest = "sha256:" + Sha256.hex(content);
@@ -130,7 +162,7 @@ public final class OciRegistry {
                 "blobs/uploads/?mount="
                         + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from="
                         + URLEncoder.encode(fromRepository, StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
         if (answer.statusCode() == 201) {
             return true;
         }
@@ -165,12 +197,12 @@ public final class OciRegistry {
 
     private HttpResponse<byte[]> send(ImageReference image, boolean push, HttpRequest.Builder request)
             throws IOException {
-        return send(image, push, "", request);
+        return send(image, push, "", request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** {@code alsoPull}: another repository of the registry the request reads from (a mount's source), or "". */
-    private HttpResponse<byte[]> send(ImageReference image, boolean push, String alsoPull,
-            HttpRequest.Builder request) throws IOException {
+    private <T> HttpResponse<T> send(ImageReference image, boolean push, String alsoPull,
+            HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws IOException {
         String scope = "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull")
                 + (alsoPull.isEmpty() ? "" : " repository:" + alsoPull + ":pull");
         String key = image.getRegistry() + " " + scope;
@@ -179,7 +211,7 @@ public final class OciRegistry {
         if (authorization != null) {
             request.setHeader("Authorization", authorization);
         }
-        HttpResponse<byte[]> response = exchange(request.build());
+        HttpResponse<T> response = exchange(request.build(), body);
         if (response.statusCode() != 401) {
             return response;
         }
@@ -187,15 +219,22 @@ public final class OciRegistry {
         if (challenge.isEmpty()) {
             return response;
         }
+        if (response.body() instanceof InputStream unread) {
+            unread.close();
+        }
         authorization = authorize(image, challenge.get(), scope);
         authorizations.put(key, authorization);
         request.setHeader("Authorization", authorization);
-        return exchange(request.build());
+        return exchange(request.build(), body);
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
+        return exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);
@@ -258,12 +297,76 @@ public final class OciRegistry {
     }
 
     private void expect(HttpResponse<byte[]> response, int status, String what) throws IOException {
-        if (response.statusCode() != status) {
-            String body = new String(response.body(), StandardCharsets.UTF_8).strip();
-            throw new IOException(what + ": HTTP " + response.statusCode()
+        expect(response.statusCode(), response.body(), status, what);
+    }
+
+    private void expect(int actual, byte[] answer, int status, String what) throws IOException {
+        if (actual != status) {
+            String body = new String(answer, StandardCharsets.UTF_8).strip();
+            throw new IOException(what + ": HTTP " + actual
                     + (body.isEmpty()
                             ? ""
                             : " " + credentials.redact(body.substring(0, Math.min(body.length(), 300)))));
+        }
+    }
+
+    /** Passes a blob through while hashing it; at its end, refuses content that does not hash to its digest. */
+    private static final class DigestCheckedStream extends FilterInputStream {
+        private final MessageDigest sha256;
+        private final String digest;
+        private final String repository;
+        private boolean checked;
+
+        DigestCheckedStream(InputStream in, String digest, String repository) {
+            super(in);
+            this.digest = digest;
+            this.repository = repository;
+            try {
+                this.sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                sha256.update(b, off, n);
+            } else if (n < 0 && !checked) {
+                checked = true;
+                String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+                if (!actual.equals(digest)) {
+                    throw new IOException(repository + ": blob " + digest + " does not hash to its digest");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                if (read < 0) {
+                    break;
+                }
+                skipped += read;
+            }
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 }
