@@ -113,7 +113,9 @@ final class RenderCommand implements Callable<Integer> {
 
     @Command(name = "kubernetes", mixinStandardHelpOptions = true, description = {
             "Kubernetes manifests (fabric8's model): a Deployment per service and machine "
-                    + "(nodeSelector dev.slipway.machine=<machine>), a Service per service port, kustomization.yaml.",
+                    + "(nodeSelector dev.slipway.machine=<machine>), a PersistentVolumeClaim per named volume and "
+                    + "machine, a Service per service port, kustomization.yaml.",
+            "Secrets are references to the Secret <fleet>-secrets, which you create (docs/render.md).",
             "Apply with `kubectl apply -k DIR -l dev.slipway.wave=1` (the canary), then `kubectl apply -k DIR`."})
     static final class Kubernetes implements Callable<Integer> {
         @Mixin
@@ -155,11 +157,14 @@ final class RenderCommand implements Callable<Integer> {
         }
     }
 
-    private static final Pattern STALE_CANDIDATE = Pattern.compile("^(deployment|service)-.*\\.yaml$");
+    private static final Pattern STALE_CANDIDATE = Pattern.compile("^(deployment|pvc|service)-.*\\.yaml$");
 
     @Command(name = "compose", mixinStandardHelpOptions = true, description = {
             "A Compose file running one machine's services as the Docker hosts would (host network, "
-                    + "the image's user, the plan's health check, restart unless-stopped).",
+                    + "the image's user, the plan's health check, restart unless-stopped, GPUs, shm, limits, "
+                    + "ulimits, volumes, log rotation, depends_on).",
+            "Secret files are read from $SLIPWAY_SECRETS_DIR/NAME, env secrets from the environment, when "
+                    + "docker-compose runs; the file holds no value.",
             "Run with `docker-compose -f FILE up -d`; not on a machine `apply` manages (its images carry "
                     + "the fleet's labels, so apply would count these containers as its own)."})
     static final class Compose implements Callable<Integer> {

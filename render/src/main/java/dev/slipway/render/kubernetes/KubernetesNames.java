@@ -24,6 +24,16 @@ final class KubernetesNames {
         return service(id.service()) + "-" + service(id.machine());
     }
 
+    /** A named volume's claim on one machine: {@code <volume>-<machine>}, as each Docker host has its own volume. */
+    static String claim(String volume, String machine) {
+        return service(volume) + "-" + service(machine);
+    }
+
+    /** The one Secret of a fleet, holding a key per deploy-time secret: {@code <fleet>-secrets}. */
+    static String secret(String fleet) {
+        return service(fleet) + "-secrets";
+    }
+
     /** Why {@code name} (made from {@code what}) is no Kubernetes name, or null when it is one. */
     static String problem(String what, String name) {
         if (name.length() > MAX_LABEL) {

@@ -2,18 +2,22 @@ package dev.slipway.render.kubernetes;
 
 import static dev.slipway.dsl.Slipway.family;
 import static dev.slipway.dsl.Slipway.fleet;
+import static dev.slipway.dsl.Slipway.machine;
 import static dev.slipway.dsl.Slipway.service;
 import static dev.slipway.machines.MachineProfiles.MAINPC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.dsl.Base;
 import dev.slipway.dsl.Family;
+import dev.slipway.dsl.MachineProfile;
 import dev.slipway.dsl.Rollout;
+import dev.slipway.model.DataSize;
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.FleetPlanner;
 import dev.slipway.validation.Fleet;
@@ -24,12 +28,21 @@ import dev.slipway.render.Rendering;
 import dev.slipway.render.TestPlans;
 import dev.slipway.render.Yaml;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class KubernetesRendererTest {
@@ -201,5 +214,190 @@ class KubernetesRendererTest {
                 + "@mainpc: its Deployment name becomes '" + "x".repeat(60) + "-mainpc', 67 characters")),
                 refused.problems().toString());
         assertEquals(3, refused.problems().size(), refused.problems().toString());
+    }
+
+    // a fleet that uses every runtime setting (TestPlans.everySetting), every file read back with fabric8's model
+
+    private static final String COORDINATOR = "deployment-model-ops-coordinator-mainpc.yaml";
+
+    private static PodSpec pod(Rendering rendering, String name) {
+        return parse(rendering, name, Deployment.class).getSpec().getTemplate().getSpec();
+    }
+
+    private static Map<String, Volume> volumesByName(PodSpec pod) {
+        return pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, Function.identity()));
+    }
+
+    private static Map<String, VolumeMount> mountsByPath(Container container) {
+        return container.getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getMountPath, Function.identity()));
+    }
+
+    @Test
+    void everyFileOfAFleetUsingEveryRuntimeSettingParsesBackAndTheKustomizationListsAClaimPerVolumeAndMachine() {
+        Rendering rendering = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        List<String> names = rendering.files().stream().map(RenderedFile::name).toList();
+        assertEquals(List.of(
+                "deployment-central-error-bus-mainpc.yaml",
+                "deployment-model-ops-coordinator-mainpc.yaml",
+                "deployment-central-error-bus-pc2.yaml",
+                "deployment-affective-processing-center-pc2.yaml",
+                "deployment-affective-processing-center-gpubox.yaml",
+                "pvc-ai-system-hf-cache-gpubox.yaml",
+                "pvc-ai-system-hf-cache-mainpc.yaml",
+                "pvc-ai-system-hf-cache-pc2.yaml",
+                "service-affective-processing-center.yaml",
+                "service-central-error-bus.yaml",
+                "service-model-ops-coordinator.yaml",
+                "kustomization.yaml"), names);
+        assertEquals(names.subList(0, names.size() - 1), Yaml.mapper()
+                .readValue(rendering.file("kustomization.yaml").content(), Kustomization.class).resources());
+        for (RenderedFile file : rendering.files().subList(0, names.size() - 1)) {
+            KubernetesResource resource = parse(file);
+            Class<?> expected = file.name().startsWith("deployment-")
+                    ? Deployment.class
+                    : file.name().startsWith("pvc-") ? PersistentVolumeClaim.class : Service.class;
+            assertInstanceOf(expected, resource, file.name());
+            assertFalse(file.text().contains("kind: Secret"), "the Secret is the user's, never rendered: "
+                    + file.name());
+        }
+    }
+
+    @Test
+    void gpusAreACountOfNvidiaGpuWithMemoryAndCpuAsLimitsAndAnInstanceHoldingGpusIsRecreated() {
+        Rendering rendering = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        Deployment coordinator = parse(rendering, COORDINATOR, Deployment.class);
+        var resources = coordinator.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertEquals(Map.of("nvidia.com/gpu", new Quantity("1"), "memory", new Quantity("16", "Gi"), "cpu",
+                new Quantity("4500", "m")), resources.getLimits());
+        assertEquals(new BigDecimal(16L << 30), Quantity.getAmountInBytes(resources.getLimits().get("memory")));
+        assertTrue(resources.getRequests() == null || resources.getRequests().isEmpty(),
+                "requests default to the limits, as the Docker hosts reserve nothing else: " + resources);
+        assertEquals("Recreate", coordinator.getSpec().getStrategy().getType());
+        assertNull(coordinator.getSpec().getStrategy().getRollingUpdate());
+
+        Container twoGpus = pod(rendering, "deployment-affective-processing-center-gpubox.yaml").getContainers()
+                .get(0);
+        assertEquals(Map.of("nvidia.com/gpu", new Quantity("2")), twoGpus.getResources().getLimits(),
+                "gpubox lists devices 0,1");
+
+        Deployment bus = parse(rendering, "deployment-central-error-bus-mainpc.yaml", Deployment.class);
+        assertNull(bus.getSpec().getTemplate().getSpec().getContainers().get(0).getResources());
+        assertEquals("RollingUpdate", bus.getSpec().getStrategy().getType());
+        assertEquals(1, bus.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+    }
+
+    @Test
+    void shmIsAMemoryBackedEmptyDirOfItsSizeAtDevShm() {
+        PodSpec pod = pod(KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE), COORDINATOR);
+        Volume shm = volumesByName(pod).get("dshm");
+        assertEquals("Memory", shm.getEmptyDir().getMedium());
+        assertEquals(new BigDecimal(2L << 30), Quantity.getAmountInBytes(shm.getEmptyDir().getSizeLimit()));
+        assertEquals("dshm", mountsByPath(pod.getContainers().get(0)).get("/dev/shm").getName());
+    }
+
+    @Test
+    void aNamedVolumeIsThisMachinesClaimAndABindIsAReadOnlyHostPath() {
+        Rendering rendering = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        PodSpec pod = pod(rendering, COORDINATOR);
+        Map<String, VolumeMount> mounts = mountsByPath(pod.getContainers().get(0));
+        VolumeMount cache = mounts.get(TestPlans.HF_CACHE);
+        assertEquals("ai-system-hf-cache-mainpc", volumesByName(pod).get(cache.getName()).getPersistentVolumeClaim()
+                .getClaimName());
+        assertTrue(cache.getReadOnly() == null || !cache.getReadOnly());
+        VolumeMount models = mounts.get("/models");
+        assertTrue(models.getReadOnly());
+        assertEquals("/srv/models", volumesByName(pod).get(models.getName()).getHostPath().getPath());
+        assertEquals("ai-system-hf-cache-pc2", volumesByName(pod(rendering,
+                "deployment-affective-processing-center-pc2.yaml")).get("ai-system-hf-cache-pc2")
+                .getPersistentVolumeClaim().getClaimName(), "each machine its own claim, as each host its volume");
+
+        PersistentVolumeClaim claim = parse(rendering, "pvc-ai-system-hf-cache-mainpc.yaml",
+                PersistentVolumeClaim.class);
+        assertEquals("v1", claim.getApiVersion());
+        assertEquals("ai-system-hf-cache-mainpc", claim.getMetadata().getName());
+        assertEquals(List.of("ReadWriteOnce"), claim.getSpec().getAccessModes());
+        assertEquals(new Quantity("20Gi"), claim.getSpec().getResources().getRequests().get("storage"));
+        assertEquals("ai_system-hf-cache", claim.getMetadata().getAnnotations().get("dev.slipway.volume"));
+        assertEquals("mainpc", claim.getMetadata().getLabels().get("dev.slipway.machine"));
+        assertEquals("1", claim.getMetadata().getLabels().get("dev.slipway.wave"), "applied with the canary");
+        assertEquals("3", parse(rendering, "pvc-ai-system-hf-cache-pc2.yaml", PersistentVolumeClaim.class)
+                .getMetadata().getLabels().get("dev.slipway.wave"), "the wave of its first user on pc2");
+    }
+
+    @Test
+    void secretsAreTheFleetsSecretByNameAsFilesAtRunSecretsOrAsEnvNeverAValue() {
+        PodSpec pod = pod(KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE), COORDINATOR);
+        Container container = pod.getContainers().get(0);
+        Volume secrets = volumesByName(pod).get(mountsByPath(container).get("/run/secrets").getName());
+        assertEquals("ai-system-secrets", secrets.getSecret().getSecretName());
+        assertEquals(List.of("HF_TOKEN"), secrets.getSecret().getItems().stream().map(i -> i.getKey()).toList());
+        assertEquals(List.of("HF_TOKEN"), secrets.getSecret().getItems().stream().map(i -> i.getPath()).toList());
+        assertEquals(0440, secrets.getSecret().getDefaultMode(), "readable by the pod's fsGroup, not the world");
+        assertTrue(mountsByPath(container).get("/run/secrets").getReadOnly());
+
+        assertEquals(1, container.getEnv().size(), container.getEnv().toString());
+        EnvVar key = container.getEnv().get(0);
+        assertEquals("OPS_API_KEY", key.getName());
+        assertNull(key.getValue());
+        assertEquals("ai-system-secrets", key.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("OPS_API_KEY", key.getValueFrom().getSecretKeyRef().getKey());
+        List<EnvVar> busEnv = pod(KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE),
+                "deployment-central-error-bus-mainpc.yaml").getContainers().get(0).getEnv();
+        assertTrue(busEnv == null || busEnv.isEmpty(), "no secret, no env: " + busEnv);
+    }
+
+    @Test
+    void ulimitsAndAnOwnLogRotationHaveNoPodFieldAndSaySoInAWarningAndUlimitsInAnAnnotation() {
+        Rendering rendering = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        Deployment coordinator = parse(rendering, COORDINATOR, Deployment.class);
+        assertEquals("memlock=-1:-1,stack=67108864:67108864",
+                coordinator.getMetadata().getAnnotations().get("dev.slipway.ulimits"));
+        assertTrue(rendering.warnings().contains("instance model_ops_coordinator@mainpc: ulimits memlock=-1:-1,"
+                + "stack=67108864:67108864 have no field in a Kubernetes pod; the node's container runtime sets them "
+                + "(annotation dev.slipway.ulimits on the Deployment keeps them for a reader)"),
+                rendering.warnings().toString());
+        assertTrue(rendering.warnings().contains("instance model_ops_coordinator@mainpc: log rotation json-file 3 x "
+                + "20 MiB has no field in a Kubernetes pod; the kubelet rotates logs by its containerLogMaxSize and "
+                + "containerLogMaxFiles"), rendering.warnings().toString());
+        assertFalse(rendering.warnings().stream().anyMatch(w -> w.startsWith("instance central_error_bus")
+                && !w.contains("no digest")), "the default rotation and no ulimits: nothing to say");
+        assertNull(parse(rendering, "deployment-central-error-bus-mainpc.yaml", Deployment.class).getMetadata()
+                .getAnnotations().get("dev.slipway.ulimits"));
+    }
+
+    @Test
+    void aFleetUsingEveryRuntimeSettingRendersTheSameBytesTwice() {
+        Rendering first = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        Rendering second = KubernetesRenderer.render(TestPlans.everySetting(), ImageDigests.NONE);
+        assertEquals(first.files().size(), second.files().size());
+        for (int i = 0; i < first.files().size(); i++) {
+            assertArrayEquals(first.files().get(i).content(), second.files().get(i).content(),
+                    first.files().get(i).name());
+            assertFalse(first.files().get(i).text().contains("null"), first.files().get(i).name());
+            assertFalse(first.files().get(i).text().contains("[]"), first.files().get(i).name());
+        }
+        assertEquals(first.warnings(), second.warnings());
+    }
+
+    @Test
+    void everyGpuOfAMachineWithoutDeviceIdsAndTwoVolumesWithOneClaimNameAreRefusedAtOnce() {
+        MachineProfile bare = machine("bare").gpu("NVIDIA GeForce RTX 4090", DataSize.ofGiB(24), "8.9");
+        Family web = family("w").from(Base.scratch());
+        var spec = fleet("f").registry("r.example/o").machines(bare).families(web)
+                .services(service("llm").family(web).ports(7000, 8000).on(bare).gpus()
+                        .volume("models_a", "/a").volume("models-a", "/b"))
+                .rollout(Rollout.canaryOn(bare).batchesOf(1));
+        FleetPlan plan = FleetPlanner.plan(Fleet.compile(spec).orThrow(), TestPlans.BUILD);
+
+        RenderRefused refused = assertThrows(RenderRefused.class,
+                () -> KubernetesRenderer.render(plan, ImageDigests.NONE));
+        assertEquals(List.of(
+                "volume 'models-a' on bare: its PersistentVolumeClaim name 'models-a-bare' is also volume "
+                        + "'models_a''s; rename one of them",
+                "instance llm@bare: asks for every GPU of bare, whose profile lists no GPU_VISIBLE_DEVICES, so there "
+                        + "is no count for nvidia.com/gpu; expected device ids in the machine profile or gpus(\"0\") "
+                        + "on the service"),
+                refused.problems());
     }
 }
