@@ -34,9 +34,14 @@ final class TwoMachines implements AutoCloseable {
     }
 
     static TwoMachines start() throws Exception {
+        return start(LocalRegistry.start());
+    }
+
+    /** Two machines that pull from {@code registry} (e.g. one that wants credentials), which they close. */
+    static TwoMachines start(LocalRegistry registry) throws Exception {
         long pid = ProcessHandle.current().pid();
         String subnet = "198.18." + (20 + pid % 200) + ".";
-        TwoMachines machines = new TwoMachines(LocalRegistry.start(), subnet);
+        TwoMachines machines = new TwoMachines(registry, subnet);
         try {
             for (int i = 0; i < MACHINES.length; i++) {
                 machines.addMachine(i, pid);
