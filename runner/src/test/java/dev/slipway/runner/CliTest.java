@@ -120,6 +120,27 @@ class CliTest {
     }
 
     @Test
+    void planShowsEveryRuntimeSettingOfTheSeedFleetInTextAndJson() throws IOException {
+        Run text = run("plan", "--tag", "t1");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("runs with: gpus 0; shm 8 GiB; ulimit memlock=-1:-1; ulimit stack=67108864:"
+                + "67108864; volume ai_system-hf-cache -> /home/appuser/.cache/huggingface; volume ai_system-models -> "
+                + "/home/appuser/models; logs json-file 5 x 10 MiB; secret HF_TOKEN (file /run/secrets/HF_TOKEN); "
+                + "starts after central_error_bus, unified_observability_center"), text.out());
+
+        Run json = run("plan", "--json", "--tag", "t1");
+        JsonNode coordinator = Json.MAPPER.readTree(json.out()).get("runtime").get("model_ops_coordinator@mainpc");
+        assertEquals("[\"0\"]", coordinator.get("gpuDevices").toString());
+        assertEquals(8L << 30, coordinator.get("shmSizeBytes").asLong());
+        assertEquals("/home/appuser/models", coordinator.get("mounts").get(1).get("target").asText());
+        assertEquals("HF_TOKEN", coordinator.get("secrets").get(0).get("name").asText());
+        assertFalse(coordinator.get("secrets").get(0).has("value"), "a secret is named, never valued");
+        assertEquals("[\"central_error_bus\",\"unified_observability_center\"]",
+                coordinator.get("dependsOn").toString());
+        assertEquals(5, coordinator.get("logs").get("maxFiles").asInt());
+    }
+
+    @Test
     void versionAndHelpWork() {
         assertEquals(0, run("--version").exitCode());
         Run help = run("plan", "--help");
