@@ -8,6 +8,7 @@ import dev.slipway.dsl.Service;
 import dev.slipway.model.HealthCheck;
 import dev.slipway.model.ImageReference;
 import dev.slipway.model.Port;
+import dev.slipway.model.User;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,12 +75,15 @@ public final class ImagePlanner {
     private static ImagePlan servicePlan(Fleet fleet, Service service, FamilyParts family, MachineParts machine,
             HealthCheckPlan healthCheck, BuildIdentity build) {
         // Profile before application: the app changes most often, so it is the last, small layer.
+        LayerPlan profile = machine.profileLayer(service.user());
         List<LayerPlan> layers = service.app()
-                .<List<LayerPlan>>map(dir -> List.of(machine.profileLayer(), new LayerPlan.Application(dir)))
-                .orElseGet(() -> List.of(machine.profileLayer()));
+                .<List<LayerPlan>>map(dir -> List.of(profile, new LayerPlan.Application(dir)))
+                .orElseGet(() -> List.of(profile));
 
         String healthPort = Integer.toString(service.healthPort());
-        Map<String, String> env = new TreeMap<>(family.env());
+        // the user's home, which the profile layer makes, unless the family moves HOME elsewhere
+        Map<String, String> env = new TreeMap<>(Map.of("HOME", service.user().home()));
+        env.putAll(family.env());
         env.putAll(machine.env());
         env.put("SERVICE_PORT", Integer.toString(service.servicePort()));
         env.put("HEALTH_PORT", healthPort);
@@ -147,8 +151,7 @@ public final class ImagePlanner {
         MachineParts machine(MachineProfile machine) {
             return machines.computeIfAbsent(machine, m -> {
                 Map<String, String> document = SortedStringMap.copyOf(profileDocument(m));
-                return new MachineParts(m, Optional.of(m.name()), m.env(), document,
-                        new LayerPlan.MachineProfile(m.name(), document));
+                return new MachineParts(m, Optional.of(m.name()), m.env(), document, new HashMap<>());
             });
         }
 
@@ -168,9 +171,14 @@ public final class ImagePlanner {
             List<PackagedFamily> packages) {
     }
 
-    /** A machine's env, the profile document written into its images and the layer that holds it. */
+    /** A machine's env, the profile document written into its images and the layer that holds it, per user. */
     record MachineParts(MachineProfile profile, Optional<String> name, Map<String, String> env,
-            Map<String, String> document, LayerPlan profileLayer) {
+            Map<String, String> document, Map<User, LayerPlan> profileLayers) {
+
+        LayerPlan profileLayer(User user) {
+            return profileLayers.computeIfAbsent(user,
+                    u -> new LayerPlan.MachineProfile(profile.name(), document, u));
+        }
     }
 
     private record HealthKey(HealthProbe probe, int port, HealthCheck check) {

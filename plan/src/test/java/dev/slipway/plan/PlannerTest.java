@@ -5,6 +5,7 @@ import static dev.slipway.dsl.Slipway.fleet;
 import static dev.slipway.dsl.Slipway.machine;
 import static dev.slipway.dsl.Slipway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import dev.slipway.dsl.Rollout;
 import dev.slipway.model.DataSize;
 import dev.slipway.model.HealthCheck;
 import dev.slipway.model.Port;
+import dev.slipway.model.User;
 import dev.slipway.validation.Fleet;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -166,5 +168,37 @@ class PlannerTest {
         assertEquals(HealthProbe.BUSYBOX_WGET.command(6560, "/health"), checks.get("sh").test());
         assertEquals(30, checks.get("py").intervalSeconds());
         assertEquals(5, checks.get("slow").intervalSeconds());
+    }
+
+    @Test
+    void everyServiceImageHasItsUsersHome() {
+        MachineProfile pc3 = machine("pc3");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC, pc3)
+                .services(service("a").family(ROOT).ports(5560, 6560).on(MAINPC, pc3))
+                .services(service("b").family(ROOT).ports(5561, 6561).on(MAINPC)
+                        .healthCheck(new HealthCheck("/ready", Duration.ofSeconds(30), Duration.ofSeconds(10),
+                                Duration.ofSeconds(40), 3)))
+                .services(service("c").family(ROOT).ports(5562, 6562).on(MAINPC)
+                        .runAs(new User(10002, 10002, "worker")));
+        Map<String, ImagePlan> images = ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).stream()
+                .filter(p -> p.kind() == ImagePlan.Kind.SERVICE)
+                .collect(Collectors.toMap(p -> p.name() + "@" + p.machine().orElseThrow(), p -> p));
+        ImagePlan a = images.get("a@mainpc");
+        assertEquals("/home/appuser", a.env().get("HOME"));
+        LayerPlan.MachineProfile profile = (LayerPlan.MachineProfile) a.layers().get(0);
+        assertEquals("/home/appuser", profile.home());
+        assertEquals(User.APPUSER, profile.user());
+        assertSame(profile, images.get("b@mainpc").layers().get(0), "one profile layer per machine and user");
+        assertNotEquals(profile, images.get("a@pc3").layers().get(0));
+        assertEquals("/home/worker", images.get("c@mainpc").env().get("HOME"));
+        assertEquals("/home/worker", ((LayerPlan.MachineProfile) images.get("c@mainpc").layers().get(0)).home());
+    }
+
+    @Test
+    void aFamilysHomeWinsOverTheUsersDefault() {
+        Family elsewhere = family("elsewhere").parent(ROOT).env("HOME", "/srv/home");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC)
+                .services(service("a").family(elsewhere).ports(5560, 6560).on(MAINPC));
+        assertEquals("/srv/home", ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).get(2).env().get("HOME"));
     }
 }
