@@ -41,7 +41,8 @@ public final class ImagePlanner {
         List<ImagePlan> plans = new ArrayList<>(fleet.families().size() + fleet.services().size());
         SharedParts shared = new SharedParts(fleet, build);
         for (Family family : fleet.families()) {
-            plans.add(familyPlan(fleet, family, build, shared.family(family).packages()));
+            FamilyParts parts = shared.family(family);
+            plans.add(familyPlan(fleet, family, build, parts.packages(), parts.imageHealthCheck()));
         }
         for (Service service : fleet.services()) {
             for (MachineProfile machine : service.machines()) {
@@ -52,7 +53,8 @@ public final class ImagePlanner {
         return List.copyOf(plans);
     }
 
-    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build, List<PackagedFamily> packages) {
+    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build, List<PackagedFamily> packages,
+            Optional<ImageHealthCheck> imageHealthCheck) {
         String base = family.parent().map(p -> ImageNames.family(fleet, p, build.tag()).text())
                 .orElseGet(() -> family.base().orElseThrow().toString());
         List<LayerPlan> layers = new ArrayList<>();
@@ -69,7 +71,8 @@ public final class ImagePlanner {
         return new ImagePlan(ImagePlan.Kind.FAMILY, family.name(), Optional.empty(),
                 ImageNames.family(fleet, family, build.tag()), base,
                 family.parent().isPresent() ? Optional.empty() : family.base(), layers, packages, "", List.of(),
-                List.of(), "", List.of(), family.inheritedEnv(), labels, Optional.empty(), new TreeMap<>());
+                List.of(), "", List.of(), family.inheritedEnv(), labels, Optional.empty(), imageHealthCheck,
+                new TreeMap<>());
     }
 
     private static ImagePlan servicePlan(Fleet fleet, Service service, FamilyParts family, MachineParts machine,
@@ -86,7 +89,9 @@ public final class ImagePlanner {
         env.putAll(family.env());
         env.putAll(machine.env());
         env.put("SERVICE_PORT", Integer.toString(service.servicePort()));
-        env.put("HEALTH_PORT", healthPort);
+        env.put(HealthProbe.PORT_VARIABLE, healthPort);
+        // what the image's health check reads (ImageHealthCheck): the same path as the container's check
+        env.put(HealthProbe.PATH_VARIABLE, healthCheck.path());
         service.env().forEach(env::put);
 
         SortedMap<String, String> labels = new TreeMap<>();
@@ -103,7 +108,23 @@ public final class ImagePlanner {
                 List.of(service.init().path(), "--"), service.command(),
                 service.app().isPresent() ? APP_DIRECTORY : "/",
                 List.of(Port.of(service.servicePort()), Port.of(service.healthPort())), env, labels,
-                Optional.of(healthCheck), machine.document());
+                Optional.of(healthCheck), family.imageHealthCheck(), machine.document());
+    }
+
+    /**
+     * The health check a family's image carries. Slipway writes the base config of every family that installs
+     * Debian packages or wheels itself, and puts that family's probe in it; families and services built on such an
+     * image inherit it through Jib. Empty where no family of the lineage installs anything: jib-core (0.27) cannot
+     * set a health check, only carry over its base image's.
+     */
+    static Optional<ImageHealthCheck> imageHealthCheck(Family family) {
+        Optional<ImageHealthCheck> carried = Optional.empty();
+        for (Family f : family.lineage()) {
+            if (PackagedFamily.of(f).installsAnything()) {
+                carried = Optional.of(ImageHealthCheck.of(f.probe(), HealthCheck.SPEC_DEFAULT));
+            }
+        }
+        return carried;
     }
 
     /** What {@code /etc/machine-profile.json} holds: the machine's identity and every value it sets as env. */
@@ -145,7 +166,7 @@ public final class ImagePlanner {
 
         FamilyParts family(Family family) {
             return families.computeIfAbsent(family, f -> new FamilyParts(ImageNames.family(fleet, f, build.tag()),
-                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe(), packagesOf(f)));
+                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe(), packagesOf(f), imageHealthCheck(f)));
         }
 
         MachineParts machine(MachineProfile machine) {
@@ -159,16 +180,17 @@ public final class ImagePlanner {
         HealthCheckPlan healthCheck(Service service) {
             HealthKey key = new HealthKey(family(service.family()).probe(), service.healthPort(),
                     service.healthCheck());
-            return healthChecks.computeIfAbsent(key, k -> new HealthCheckPlan(
-                    k.probe().command(k.port(), k.check().path()), Port.of(k.port()), k.check().path(),
-                    k.check().interval().toSeconds(), k.check().timeout().toSeconds(),
-                    k.check().startPeriod().toSeconds(), k.check().retries()));
+            return healthChecks.computeIfAbsent(key,
+                    k -> HealthCheckPlan.of(k.probe(), Port.of(k.port()), k.check()));
         }
     }
 
-    /** The base every service image of one family builds on, the env it inherits, its probe and its packages. */
+    /**
+     * The base every service image of one family builds on, the env it inherits, its probe, its packages and the
+     * health check its image carries.
+     */
     record FamilyParts(ImageReference image, Map<String, String> env, HealthProbe probe,
-            List<PackagedFamily> packages) {
+            List<PackagedFamily> packages, Optional<ImageHealthCheck> imageHealthCheck) {
     }
 
     /** A machine's env, the profile document written into its images and the layer that holds it, per user. */

@@ -30,7 +30,7 @@ class AttachedSbomsTest {
                         new LayerPlan.Application("services/notes")),
                 List.of(), "10001:10001", List.of("/usr/bin/tini", "--"), List.of(), "/app", List.of(), Map.of(),
                 Map.of(),
-                Optional.empty(), Map.of());
+                Optional.empty(), Optional.empty(), Map.of());
     }
 
     @Test
