@@ -15,6 +15,11 @@ public record User(int uid, int gid, String name) {
         return uid == 0 || gid == 0;
     }
 
+    /** Where its {@code HOME} is: {@code /root}, or {@code /home/NAME} as Debian's adduser makes it. */
+    public String home() {
+        return uid == 0 ? "/root" : "/home/" + name;
+    }
+
     /** The form Docker and OCI configs take: {@code uid:gid}. */
     public String numeric() {
         return uid + ":" + gid;

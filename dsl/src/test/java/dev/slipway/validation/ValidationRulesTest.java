@@ -231,6 +231,12 @@ class ValidationRulesTest {
             assertOnlyProblem(fleetOf(web("a", 5000, 6000), rtap),
                     "service 'b' user: uid 10001 is named 'rtap' here but 'appuser' in 'a'; expected one name per uid");
         }
+
+        @Test
+        void aUserNameThatIsNoPathSegmentIsRefused() {
+            assertOnlyProblem(fleetOf(web("a", 5000, 6000).runAs(new User(10002, 10002, "../etc"))),
+                    "service 'a' user: '../etc' is not a user name; expected [a-z_][a-z0-9_-]*, at most 32 characters");
+        }
     }
 
     @Nested

@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * A seed-shaped fleet that really runs: a busybox/tini base family from a {@code docker save} tarball (Debian's
- * busybox-static and tini), a child family with a declared file, and two busybox-httpd services serving
+ * busybox-static and tini; appuser has no home directory in it), a child family with a declared file, and two busybox-httpd services serving
  * {@code /health} from {@code www/health}, one of them on two machines. Ports are free loopback ports, so a
  * pushed image can be run with {@code --network host}.
  */
@@ -51,8 +51,10 @@ final class BusyboxTestFleet {
     /** Writes the inputs (base tarball, family file, two app dirs) into {@code dir}. */
     static BusyboxTestFleet create(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("base"));
-        Path rootfsTar = BusyboxTiniRootfs.create(dir.resolve("build/rootfs"))
-                .writeTar(dir.resolve("build/rootfs.tar"));
+        BusyboxTiniRootfs rootfs = BusyboxTiniRootfs.create(dir.resolve("build/rootfs"));
+        // a user's tarball with appuser in /etc/passwd but no home directory: Slipway's service layer must add it
+        deleteTree(rootfs.dir().resolve("home"));
+        Path rootfsTar = rootfs.writeTar(dir.resolve("build/rootfs.tar"));
         DockerArchive.wrap(rootfsTar, dir.resolve("base/busybox-tini.tar"), "slipway-test/busybox-tini:base");
         deleteTree(dir.resolve("build"));
         Files.createDirectories(dir.resolve("shared"));

@@ -156,6 +156,10 @@ class RegistryBuildTest {
                     dockerd.docker("exec", container, "cat", "/etc/motd").requireSuccess().stdout());
             CommandResult write = dockerd.docker("exec", container, "sh", "-c", "echo x > /app/www/health");
             assertFalse(write.succeeded(), "appuser cannot rewrite its own application");
+            // the base tarball has no /home at all: the service's own layer brings appuser's home
+            assertEquals("/home/appuser 10001:10001 10001", dockerd.docker("exec", container, "sh", "-c",
+                    "touch $HOME/x && echo $HOME $(stat -c %u:%g $HOME/x) $(id -u)").requireSuccess().stdout()
+                    .strip());
         } finally {
             dockerd.docker("rm", "-f", container);
         }

@@ -129,6 +129,32 @@ class TarballBuildTest {
         assertEquals("alpha", doc.get("machine").asText());
         assertEquals("2", doc.get("OMP_NUM_THREADS").asText());
         assertTrue(profile.endsWith("}\n"));
+        // appuser's home, its own, beside the profile: the base tarball has none
+        String listing = run("tar", "--numeric-owner", "-tvzf", unpacked.resolve(layers.get(layers.size() - 2))
+                .toString()).stdout();
+        assertEquals(List.of(
+                "drwxr-xr-x 0/0 0 1970-01-01 00:00 etc/",
+                "-rw-r--r-- 0/0 " + profile.length() + " 1970-01-01 00:00 etc/machine-profile.json",
+                "drwxr-xr-x 0/0 0 1970-01-01 00:00 home/",
+                "drwxr-x--- 10001/10001 0 1970-01-01 00:00 home/appuser/"),
+                listing.lines().map(l -> l.replaceAll(" +", " ")).toList());
+    }
+
+    @Test
+    void servicesOnOneMachineShareTheProfileLayerAndItsHomeDirectory() throws IOException {
+        BuildReport report = build(fleet, work.resolve("out-shared"), work.resolve("cache-shared"));
+        Map<String, List<String>> diffIds = new java.util.TreeMap<>();
+        for (BuiltImage image : report.images()) {
+            if (image.plan().kind() == dev.slipway.plan.ImagePlan.Kind.SERVICE) {
+                JsonNode config = skopeo("inspect", "--config", "docker-archive:" + image.tarball().orElseThrow());
+                assertTrue(strings(config.get("config").get("Env")).contains("HOME=/home/appuser"), image.image());
+                diffIds.put(image.plan().name() + "@" + image.plan().machine().orElseThrow(),
+                        strings(config.get("rootfs").get("diff_ids")));
+            }
+        }
+        int profile = 2;
+        assertEquals(diffIds.get("hello@alpha").get(profile), diffIds.get("echo@alpha").get(profile));
+        assertNotEquals(diffIds.get("echo@alpha").get(profile), diffIds.get("echo@beta").get(profile));
     }
 
     @Test

@@ -10,8 +10,10 @@ import java.util.Optional;
 /**
  * Everything needed to build one image, and nothing about how: where it starts ({@code base}, and the
  * {@code rootBase} of a family without a parent), layers in SPEC order, what its lineage installs
- * ({@code packages}, root first), user, entrypoint, ports, environment, labels, the health check and, for a
- * service, the machine profile written to {@code /etc/machine-profile.json}.
+ * ({@code packages}, root first), user, entrypoint, ports, environment, labels, the health check (a service's, for
+ * its containers), the health check the image's config carries ({@code imageHealthCheck}: present where the lineage
+ * has a base Slipway writes, see {@link ImagePlanner#imageHealthCheck}) and, for a service, the machine profile
+ * written to {@code /etc/machine-profile.json}.
  */
 public record ImagePlan(
         Kind kind,
@@ -30,6 +32,7 @@ public record ImagePlan(
         Map<String, String> env,
         Map<String, String> labels,
         Optional<HealthCheckPlan> healthCheck,
+        Optional<ImageHealthCheck> imageHealthCheck,
         Map<String, String> machineProfile) {
 
     public enum Kind {

@@ -8,6 +8,7 @@ import dev.slipway.dsl.Service;
 import dev.slipway.model.HealthCheck;
 import dev.slipway.model.ImageReference;
 import dev.slipway.model.Port;
+import dev.slipway.model.User;
 import dev.slipway.validation.Fleet;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +44,8 @@ public final class ImagePlanner {
         List<ImagePlan> plans = new ArrayList<>(fleet.families().size() + fleet.services().size());
         SharedParts shared = new SharedParts(fleet, build);
         for (Family family : fleet.families()) {
-            plans.add(familyPlan(fleet, family, build, shared.family(family).packages()));
+            FamilyParts parts = shared.family(family);
+            plans.add(familyPlan(fleet, family, build, parts.packages(), parts.imageHealthCheck()));
         }
         for (Service service : fleet.services()) {
             for (MachineProfile machine : service.machines()) {
@@ -54,7 +56,8 @@ public final class ImagePlanner {
         return List.copyOf(plans);
     }
 
-    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build, List<PackagedFamily> packages) {
+    static ImagePlan familyPlan(Fleet fleet, Family family, BuildIdentity build, List<PackagedFamily> packages,
+            Optional<ImageHealthCheck> imageHealthCheck) {
         String base = family.parent().map(p -> ImageNames.family(fleet, p, build.tag()).text())
                 .orElseGet(() -> family.base().orElseThrow().toString());
         List<LayerPlan> layers = new ArrayList<>();
@@ -71,21 +74,27 @@ public final class ImagePlanner {
         return new ImagePlan(ImagePlan.Kind.FAMILY, family.name(), Optional.empty(),
                 ImageNames.family(fleet, family, build.tag()), base,
                 family.parent().isPresent() ? Optional.empty() : family.base(), layers, packages, "", List.of(),
-                List.of(), "", List.of(), family.inheritedEnv(), labels, Optional.empty(), new TreeMap<>());
+                List.of(), "", List.of(), family.inheritedEnv(), labels, Optional.empty(), imageHealthCheck,
+                new TreeMap<>());
     }
 
     private static ImagePlan servicePlan(Fleet fleet, Service service, FamilyParts family, MachineParts machine,
             HealthCheckPlan healthCheck, BuildIdentity build) {
         // Profile before application: the app changes most often, so it is the last, small layer.
+        LayerPlan profile = machine.profileLayer(service.user());
         List<LayerPlan> layers = service.app()
-                .<List<LayerPlan>>map(dir -> List.of(machine.profileLayer(), new LayerPlan.Application(dir)))
-                .orElseGet(() -> List.of(machine.profileLayer()));
+                .<List<LayerPlan>>map(dir -> List.of(profile, new LayerPlan.Application(dir)))
+                .orElseGet(() -> List.of(profile));
 
         String healthPort = Integer.toString(service.healthPort());
-        Map<String, String> env = new TreeMap<>(family.env());
+        // the user's home, which the profile layer makes, unless the family moves HOME elsewhere
+        Map<String, String> env = new TreeMap<>(Map.of("HOME", service.user().home()));
+        env.putAll(family.env());
         env.putAll(machine.env());
         env.put("SERVICE_PORT", Integer.toString(service.servicePort()));
-        env.put("HEALTH_PORT", healthPort);
+        env.put(HealthProbe.PORT_VARIABLE, healthPort);
+        // what the image's health check reads (ImageHealthCheck): the same path as the container's check
+        env.put(HealthProbe.PATH_VARIABLE, healthCheck.path());
         service.env().forEach(env::put);
 
         SortedMap<String, String> labels = new TreeMap<>();
@@ -102,7 +111,23 @@ public final class ImagePlanner {
                 List.of(service.init().path(), "--"), service.command(),
                 service.app().isPresent() ? APP_DIRECTORY : "/",
                 List.of(Port.of(service.servicePort()), Port.of(service.healthPort())), env, labels,
-                Optional.of(healthCheck), machine.document());
+                Optional.of(healthCheck), family.imageHealthCheck(), machine.document());
+    }
+
+    /**
+     * The health check a family's image carries. Slipway writes the base config of every family that installs
+     * Debian packages or wheels itself, and puts that family's probe in it; families and services built on such an
+     * image inherit it through Jib. Empty where no family of the lineage installs anything: jib-core (0.27) cannot
+     * set a health check, only carry over its base image's.
+     */
+    static Optional<ImageHealthCheck> imageHealthCheck(Family family) {
+        Optional<ImageHealthCheck> carried = Optional.empty();
+        for (Family f : family.lineage()) {
+            if (PackagedFamily.of(f).installsAnything()) {
+                carried = Optional.of(ImageHealthCheck.of(f.probe(), HealthCheck.SPEC_DEFAULT));
+            }
+        }
+        return carried;
     }
 
     /** What {@code /etc/machine-profile.json} holds: the machine's identity and every value it sets as env. */
@@ -144,14 +169,13 @@ public final class ImagePlanner {
 
         FamilyParts family(Family family) {
             return families.computeIfAbsent(family, f -> new FamilyParts(ImageNames.family(fleet, f, build.tag()),
-                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe(), packagesOf(f)));
+                    SortedStringMap.copyOf(f.inheritedEnv()), f.probe(), packagesOf(f), imageHealthCheck(f)));
         }
 
         MachineParts machine(MachineProfile machine) {
             return machines.computeIfAbsent(machine, m -> {
                 Map<String, String> document = SortedStringMap.copyOf(profileDocument(m));
-                return new MachineParts(m, Optional.of(m.name()), m.env(), document,
-                        new LayerPlan.MachineProfile(m.name(), document));
+                return new MachineParts(m, Optional.of(m.name()), m.env(), document, new HashMap<>());
             });
         }
 
@@ -159,21 +183,27 @@ public final class ImagePlanner {
         HealthCheckPlan healthCheck(Service service) {
             HealthKey key = new HealthKey(family(service.family()).probe(), service.healthPort(),
                     service.healthCheck());
-            return healthChecks.computeIfAbsent(key, k -> new HealthCheckPlan(
-                    k.probe().command(k.port(), k.check().path()), Port.of(k.port()), k.check().path(),
-                    k.check().interval().toSeconds(), k.check().timeout().toSeconds(),
-                    k.check().startPeriod().toSeconds(), k.check().retries()));
+            return healthChecks.computeIfAbsent(key,
+                    k -> HealthCheckPlan.of(k.probe(), Port.of(k.port()), k.check()));
         }
     }
 
-    /** The base every service image of one family builds on, the env it inherits, its probe and its packages. */
+    /**
+     * The base every service image of one family builds on, the env it inherits, its probe, its packages and the
+     * health check its image carries.
+     */
     record FamilyParts(ImageReference image, Map<String, String> env, HealthProbe probe,
-            List<PackagedFamily> packages) {
+            List<PackagedFamily> packages, Optional<ImageHealthCheck> imageHealthCheck) {
     }
 
-    /** A machine's env, the profile document written into its images and the layer that holds it. */
+    /** A machine's env, the profile document written into its images and the layer that holds it, per user. */
     record MachineParts(MachineProfile profile, Optional<String> name, Map<String, String> env,
-            Map<String, String> document, LayerPlan profileLayer) {
+            Map<String, String> document, Map<User, LayerPlan> profileLayers) {
+
+        LayerPlan profileLayer(User user) {
+            return profileLayers.computeIfAbsent(user,
+                    u -> new LayerPlan.MachineProfile(profile.name(), document, u));
+        }
     }
 
     private record HealthKey(HealthProbe probe, int port, HealthCheck check) {

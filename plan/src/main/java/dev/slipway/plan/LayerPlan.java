@@ -65,12 +65,25 @@ public sealed interface LayerPlan permits LayerPlan.Debian, LayerPlan.Wheels, La
         }
     }
 
-    /** {@code /etc/machine-profile.json}: the machine's identity and every value it sets as env. */
-    record MachineProfile(String machine, java.util.Map<String, String> document) implements LayerPlan {
+    /**
+     * {@code /etc/machine-profile.json} (the machine's identity and every value it sets as env) and the home
+     * directory of the user the service runs as ({@code HOME} in its env), empty and owned by that user, so every
+     * service image has one whatever its base. Every service image has this small layer, the same bytes for every
+     * service of one machine and user.
+     */
+    record MachineProfile(String machine, java.util.Map<String, String> document, dev.slipway.model.User user)
+            implements
+                LayerPlan {
         public static final String PATH = "/etc/machine-profile.json";
 
         public MachineProfile {
             document = SortedStringMap.copyOf(document);
+            java.util.Objects.requireNonNull(user, "user");
+        }
+
+        /** The user's home directory the layer holds. */
+        public String home() {
+            return user.home();
         }
 
         @Override

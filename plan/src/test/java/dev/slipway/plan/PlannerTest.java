@@ -5,10 +5,12 @@ import static dev.slipway.dsl.Slipway.fleet;
 import static dev.slipway.dsl.Slipway.machine;
 import static dev.slipway.dsl.Slipway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slipway.dsl.Base;
+import dev.slipway.dsl.DebianSuite;
 import dev.slipway.dsl.Family;
 import dev.slipway.dsl.HealthProbe;
 import dev.slipway.dsl.MachineProfile;
@@ -16,6 +18,7 @@ import dev.slipway.dsl.Rollout;
 import dev.slipway.model.DataSize;
 import dev.slipway.model.HealthCheck;
 import dev.slipway.model.Port;
+import dev.slipway.model.User;
 import dev.slipway.validation.Fleet;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -166,5 +169,65 @@ class PlannerTest {
         assertEquals(HealthProbe.BUSYBOX_WGET.command(6560, "/health"), checks.get("sh").test());
         assertEquals(30, checks.get("py").intervalSeconds());
         assertEquals(5, checks.get("slow").intervalSeconds());
+    }
+
+    @Test
+    void everyServiceImageHasItsUsersHomeAndNamesItsHealthPathInItsEnv() {
+        MachineProfile pc3 = machine("pc3");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC, pc3)
+                .services(service("a").family(ROOT).ports(5560, 6560).on(MAINPC, pc3))
+                .services(service("b").family(ROOT).ports(5561, 6561).on(MAINPC)
+                        .healthCheck(new HealthCheck("/ready", Duration.ofSeconds(30), Duration.ofSeconds(10),
+                                Duration.ofSeconds(40), 3)))
+                .services(service("c").family(ROOT).ports(5562, 6562).on(MAINPC)
+                        .runAs(new User(10002, 10002, "worker")));
+        Map<String, ImagePlan> images = ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).stream()
+                .filter(p -> p.kind() == ImagePlan.Kind.SERVICE)
+                .collect(Collectors.toMap(p -> p.name() + "@" + p.machine().orElseThrow(), p -> p));
+        ImagePlan a = images.get("a@mainpc");
+        assertEquals("/home/appuser", a.env().get("HOME"));
+        assertEquals("6560", a.env().get("HEALTH_PORT"));
+        assertEquals("/health", a.env().get("HEALTH_PATH"));
+        assertEquals("/ready", images.get("b@mainpc").env().get("HEALTH_PATH"), "the path its own check GETs");
+        LayerPlan.MachineProfile profile = (LayerPlan.MachineProfile) a.layers().get(0);
+        assertEquals("/home/appuser", profile.home());
+        assertEquals(User.APPUSER, profile.user());
+        assertSame(profile, images.get("b@mainpc").layers().get(0), "one profile layer per machine and user");
+        assertNotEquals(profile, images.get("a@pc3").layers().get(0));
+        assertEquals("/home/worker", images.get("c@mainpc").env().get("HOME"));
+        assertEquals("/home/worker", ((LayerPlan.MachineProfile) images.get("c@mainpc").layers().get(0)).home());
+    }
+
+    @Test
+    void aFamilysHomeWinsOverTheUsersDefault() {
+        Family elsewhere = family("elsewhere").parent(ROOT).env("HOME", "/srv/home");
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC)
+                .services(service("a").family(elsewhere).ports(5560, 6560).on(MAINPC));
+        assertEquals("/srv/home", ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).get(2).env().get("HOME"));
+    }
+
+    @Test
+    void theImageHealthCheckIsTheProbeOfTheNearestFamilyThatInstallsPackagesAtSpecTimings() {
+        Family packaged = family("packaged").from(Base.scratch()).debian(DebianSuite.BOOKWORM, "python3", "tini");
+        Family child = family("child").parent(packaged).healthProbe(HealthProbe.BUSYBOX_WGET);
+        Family plain = family("plain").from(Base.scratch()).healthProbe(HealthProbe.BUSYBOX_WGET);
+        var spec = fleet("ai_system").registry("ghcr.io/org").machines(MAINPC)
+                .services(service("a").family(child).ports(5560, 6560).on(MAINPC)
+                        .healthCheck(HealthCheck.SPEC_DEFAULT.withInterval(Duration.ofSeconds(5))))
+                .services(service("b").family(plain).ports(5561, 6561).on(MAINPC));
+        Map<String, ImagePlan> images = ImagePlanner.plan(Fleet.compile(spec).orThrow(), BUILD).stream()
+                .collect(Collectors.toMap(ImagePlan::name, p -> p));
+        ImageHealthCheck check = images.get("packaged").imageHealthCheck().orElseThrow();
+        assertEquals(HealthProbe.PYTHON3.commandFromEnvironment(), check.test());
+        assertTrue(check.test().get(3).contains("os.environ['HEALTH_PORT']+os.environ['HEALTH_PATH']"),
+                check.test()::toString);
+        assertEquals(List.of(30L, 10L, 40L, 3L), List.of(check.intervalSeconds(), check.timeoutSeconds(),
+                check.startPeriodSeconds(), (long) check.retries()));
+        // Jib carries the packaged family's check over to what is built on it, whatever their own probe
+        assertEquals(Optional.of(check), images.get("child").imageHealthCheck());
+        assertEquals(Optional.of(check), images.get("a").imageHealthCheck(), "the image's check keeps SPEC timings");
+        assertEquals(5, images.get("a").healthCheck().orElseThrow().intervalSeconds(), "the container's its own");
+        assertEquals(Optional.empty(), images.get("plain").imageHealthCheck(), "no base Slipway writes");
+        assertEquals(Optional.empty(), images.get("b").imageHealthCheck());
     }
 }

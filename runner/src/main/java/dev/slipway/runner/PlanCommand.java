@@ -108,6 +108,9 @@ final class PlanCommand implements Callable<Integer> {
                         RuntimePlan.DEFAULT);
                 out.printf("      runs with: %s%n", String.join("; ", runtime.describe()));
             }
+            image.imageHealthCheck().ifPresent(check -> out.printf("      health check in the image: GET "
+                    + "127.0.0.1:$HEALTH_PORT$HEALTH_PATH every %d s (timeout %d s, start period %d s, %d retries)%n",
+                    check.intervalSeconds(), check.timeoutSeconds(), check.startPeriodSeconds(), check.retries()));
             if (!image.env().isEmpty()) {
                 out.printf("      env: %s%n", image.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining(" ")));

@@ -117,6 +117,9 @@ class CliTest {
                         + "real_time_audio_pipeline@mainpc"),
                 run.out());
         assertTrue(run.out().contains("ports [5560, 6560], health check on 6560"), run.out());
+        // the seed fleet's families install Debian packages, so each image carries the check
+        assertTrue(run.out().contains("      health check in the image: GET 127.0.0.1:$HEALTH_PORT$HEALTH_PATH every "
+                + "30 s (timeout 10 s, start period 40 s, 3 retries)\n"), run.out());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.packages.layer.ParallelGzipOutputStream;
+import dev.slipway.plan.ImageHealthCheck;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -25,7 +27,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Writes a family's base image as a {@code docker save} tarball that Jib reads as a base: the starting image's
  * layers (its parent's, byte for byte) followed by layers Slipway made itself, with the config's diff IDs and
- * history extended. Every layer is gzip-compressed, since Jib decides from the first layer whether all are.
+ * history extended, and the family's health check in it (Jib carries a base's health check over to every image
+ * built on it, and has no API to set one). Every layer is gzip-compressed, since Jib decides from the first layer
+ * whether all are. The config keeps the starting image's key order and adds keys in a fixed order, so the same
+ * inputs give the same bytes.
  */
 final class BaseArchive {
     static final String CREATED = "1970-01-01T00:00:00Z";
@@ -39,8 +44,12 @@ final class BaseArchive {
     private BaseArchive() {
     }
 
-    /** Writes {@code starting} (empty: from scratch) plus {@code added} to {@code out}, atomically. */
-    static void write(Optional<Path> starting, List<Layer> added, String architecture, Path out) throws IOException {
+    /**
+     * Writes {@code starting} (empty: from scratch) plus {@code added} to {@code out}, atomically, with
+     * {@code healthCheck} replacing the starting image's, if any.
+     */
+    static void write(Optional<Path> starting, List<Layer> added, String architecture,
+            Optional<ImageHealthCheck> healthCheck, Path out) throws IOException {
         Files.createDirectories(out.getParent());
         Path partial = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".partial");
         try {
@@ -78,6 +87,12 @@ final class BaseArchive {
                     diffIds.add(layer.diffId());
                     history.addObject().put("created", CREATED).put("created_by", layer.createdBy());
                 }
+                if (healthCheck.isPresent()) {
+                    ObjectNode container = config.has("config")
+                            ? (ObjectNode) config.get("config")
+                            : config.putObject("config");
+                    container.set("Healthcheck", healthcheck(healthCheck.get()));
+                }
                 byte[] configBytes = JSON.writeValueAsBytes(config);
                 put(tar, "config.json", configBytes.length, o -> o.write(configBytes));
                 ArrayNode manifest = JSON.createArrayNode();
@@ -94,6 +109,18 @@ final class BaseArchive {
         } finally {
             Files.deleteIfExists(partial);
         }
+    }
+
+    /** Docker's {@code Healthcheck} of an image config: the CMD form, durations in nanoseconds. */
+    static ObjectNode healthcheck(ImageHealthCheck check) {
+        ObjectNode node = JSON.createObjectNode();
+        ArrayNode test = node.putArray("Test");
+        check.test().forEach(test::add);
+        node.put("Interval", TimeUnit.SECONDS.toNanos(check.intervalSeconds()));
+        node.put("Timeout", TimeUnit.SECONDS.toNanos(check.timeoutSeconds()));
+        node.put("StartPeriod", TimeUnit.SECONDS.toNanos(check.startPeriodSeconds()));
+        node.put("Retries", check.retries());
+        return node;
     }
 
     private static ObjectNode scratchConfig(String architecture) {

@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  * Families that install Debian packages or wheels get a base image Slipway writes itself, because Jib's file-entry
  * layers cannot carry setuid bits, hardlinks or ownership: the parent's image (or the root base) plus the family's
  * OS layer and Python layer, as a {@code docker save} tarball Jib then builds on (env, labels, files, children,
- * services). Every image whose lineage installs packages also gets a CycloneDX SBOM beside the image output,
+ * services). Its config carries the plan's {@link ImagePlan#imageHealthCheck()}, which Jib passes on to every image
+ * built on it. Every image whose lineage installs packages also gets a CycloneDX SBOM beside the image output,
  * referenced by the label {@value CycloneDxSbom#LABEL}.
  */
 public final class PackagedBaseWriter {
@@ -105,10 +106,12 @@ public final class PackagedBaseWriter {
         StringBuilder key = new StringBuilder("slipway packaged base v2\n").append(starting.identity).append('\n')
                 .append(architecture).append('\n');
         layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
+        // a base written before the config carried a health check has no such line, so it is not reused
+        key.append("healthcheck ").append(plan.imageHealthCheck().map(Object::toString).orElse("none")).append('\n');
         String identity = Sha256.hex(key.toString());
         Path base = context.cache().staging().resolve("packaged-bases").resolve(identity + ".tar");
         if (!Files.isRegularFile(base)) {
-            BaseArchive.write(starting.tarball, layers, architecture, base);
+            BaseArchive.write(starting.tarball, layers, architecture, plan.imageHealthCheck(), base);
         }
         return Optional.of(new Started(Jib.from(TarImage.at(base)), "packaged base " + identity));
     }

@@ -13,8 +13,12 @@ import java.util.Set;
  * The image config from the plan: env and labels for every image; user, entrypoint (tini), cmd, exactly the two
  * ports and the working directory for a service. A family leaves what it does not plan to its base.
  *
- * <p>Docker's HEALTHCHECK is not set here: jib-core 0.27.3 has no API for it (it only carries a base image's
- * health check over), so the rollout sets the planned check through the Engine API at deploy time.
+ * <p>Docker's HEALTHCHECK is not set here: jib-core 0.27.3 has no API for it, it only carries the base image's
+ * health check over to the image it builds. So the check is written where Slipway writes the config itself: the base
+ * of each family that installs Debian packages or wheels ({@code PackagedBaseWriter}), from which its child families
+ * and services inherit it. An image whose lineage installs nothing (a family on a registry image, on a user's
+ * tarball or on scratch, and its services) has only what its base image carries, none from Slipway; for every
+ * container the rollout sets the planned check through the Engine API at deploy time, over the image's.
  */
 public final class ContainerConfigStep {
     /** Fixed, so the config digest does not depend on when it was built. */

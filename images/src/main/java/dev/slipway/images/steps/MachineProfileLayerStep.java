@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.Sha256;
 import dev.slipway.plan.ImagePlan;
@@ -23,9 +25,13 @@ import java.util.TreeMap;
 /**
  * {@code /etc/machine-profile.json}: the plan's machine profile rendered as sorted, indented JSON with a trailing
  * newline. The file is staged in the cache under its content hash and never rewritten, so Jib's layer cache
- * (which keys on the source file's mtime) sees the same file on every build.
+ * (which keys on the source file's mtime) sees the same file on every build. The same layer holds the service
+ * user's home directory, empty, mode 0750 and owned by that user (as Debian's adduser makes it), so {@code HOME} is
+ * writable on any base: a registry image, a tarball or scratch.
  */
 public final class MachineProfileLayerStep implements LayerStep<LayerPlan.MachineProfile> {
+    static final FilePermissions HOME = FilePermissions.fromOctalString("750");
+
     /**
      * Jackson's streaming generator, not an {@code ObjectMapper}: the same bytes for a flat string map, and about a
      * quarter of a second less to start in a fresh JVM, which every build pays.
@@ -60,7 +66,17 @@ public final class MachineProfileLayerStep implements LayerStep<LayerPlan.Machin
         return FileEntriesLayer.builder()
                 .setName(LayerStep.layerName(layer))
                 .addEntry(ReproducibleEntries.file(staged, AbsoluteUnixPath.get(layer.destination())))
+                .addEntry(new FileEntry(emptyDirectory(context.cache().staging()), AbsoluteUnixPath.get(layer.home()),
+                        HOME, FileEntriesLayer.DEFAULT_MODIFICATION_TIME, layer.user().numeric()))
                 .build();
+    }
+
+    /**
+     * A directory nothing is ever written into, the source of the home directory entry: Jib's layer cache keys on
+     * the source's modification time, which for it never changes.
+     */
+    static Path emptyDirectory(Path staging) throws IOException {
+        return Files.createDirectories(staging.resolve("empty-directory"));
     }
 
     /**

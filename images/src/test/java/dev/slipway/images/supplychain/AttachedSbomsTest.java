@@ -26,10 +26,11 @@ class AttachedSbomsTest {
         return new ImagePlan(ImagePlan.Kind.FAMILY, "base-python", Optional.empty(),
                 dev.slipway.model.ImageReference.parse(image),
                 "docker.io/library/python:3.11-slim-bookworm@" + BASE_DIGEST, Optional.empty(),
-                List.of(new LayerPlan.MachineProfile("mainpc", Map.of()), new LayerPlan.Application("services/notes")),
+                List.of(new LayerPlan.MachineProfile("mainpc", Map.of(), dev.slipway.model.User.APPUSER),
+                        new LayerPlan.Application("services/notes")),
                 List.of(), "10001:10001", List.of("/usr/bin/tini", "--"), List.of(), "/app", List.of(), Map.of(),
                 Map.of(),
-                Optional.empty(), Map.of());
+                Optional.empty(), Optional.empty(), Map.of());
     }
 
     @Test
