@@ -46,7 +46,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
 
-    @Option(names = "--require-signed", paramLabel = "PUB", description = "Refuse, before any change on a host, every image not signed by this public key "
+    @Option(names = "--require-signed", paramLabel = "PUB", description = "Refuse, before any change on a host or the swarm, every image not signed by this public key "
             + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
     String requireSigned;
 
