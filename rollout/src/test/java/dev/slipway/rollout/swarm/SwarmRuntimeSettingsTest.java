@@ -51,14 +51,16 @@ import org.junit.jupiter.api.io.TempDir;
  * An instance's runtime settings on a real two-node swarm (manager mainpc advertising one NVIDIA-GPU, worker pc2
  * none): limits, a named volume, a read-only bind, shm, ulimits, log rotation, a GPU reservation and a secret land
  * in the service spec and in its task's container; the secret is a file only uid 10001 reads and its value is
- * nowhere else; re-applying updates nothing; a rotated secret updates exactly the service that uses it; a GPU
- * service on a node without GPUs is refused before any change.
+ * nowhere else; re-applying updates nothing; a rotated secret updates exactly the service that uses it, and a
+ * version neither a spec nor a rollback uses is removed; a GPU service on a node without GPUs is refused before any
+ * change.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmRuntimeSettingsTest {
     static final String GPU_UUID = "GPU-5107e2f0-slipway-test";
     static final String HF_V1 = "hf_v1_" + random();
     static final String HF_V2 = "hf_v2_" + random();
+    static final String HF_V3 = "hf_v3_" + random();
     static final String OTHER = "other_" + random();
     static final String MODEL = "swarmrt_model_mainpc";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -273,6 +275,37 @@ class SwarmRuntimeSettingsTest {
 
     @Test
     @Order(4)
+    void aSecretVersionNoSpecOrRollbackUsesAnyMoreIsRemovedAfterThePlanPassed() {
+        List<String> before = secretVersions();
+        String v2 = currentVersion();
+        SwarmReport report = apply(plan(false), HF_V3);
+
+        assertTrue(report.succeeded(), report.why() + "\n" + String.join("\n", progress));
+        String v3 = currentVersion();
+        List<String> after = secretVersions();
+        assertTrue(after.contains(v3) && after.contains(v2), "in use, and kept for a rollback: " + after);
+        List<String> removed = new ArrayList<>(before);
+        removed.removeAll(after);
+        assertEquals(1, removed.size(), before + " -> " + after);
+        assertTrue(removed.get(0).startsWith("swarmrt_HF_TOKEN_"), removed.toString());
+        assertTrue(progress.contains("removed secret versions no service uses: " + removed.get(0)),
+                String.join("\n", progress));
+        assertTrue(after.stream().anyMatch(n -> n.startsWith("swarmrt_OTHER_TOKEN_")), after.toString());
+        assertEquals(HF_V3, secretFile("HF_TOKEN"));
+    }
+
+    static String currentVersion() {
+        return JSON.valueToTree(manager.service(MODEL).orElseThrow().getSpec())
+                .at("/TaskTemplate/ContainerSpec/Secrets/0/SecretName").asText();
+    }
+
+    static List<String> secretVersions() {
+        return docker(swarm.manager(), "secret", "ls", "--format", "{{.Name}}").lines()
+                .filter(n -> n.startsWith("swarmrt_")).sorted().toList();
+    }
+
+    @Test
+    @Order(5)
     void aGpuServiceOnANodeThatAdvertisesNoGpuIsRefusedBeforeAnyChange() {
         Map<String, Long> before = versions();
         SwarmRefused refused = assertThrows(SwarmRefused.class, () -> apply(plan(true), HF_V2));
