@@ -2,10 +2,8 @@ package dev.slipway.runner;
 
 import dev.slipway.images.BuildTarget;
 import dev.slipway.rollout.DesiredFleet;
-import dev.slipway.rollout.DesiredInstance;
 import dev.slipway.rollout.engine.ConnectedHosts;
 import java.io.PrintWriter;
-import java.security.interfaces.ECPublicKey;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +46,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
 
-    @Option(names = "--require-signed", paramLabel = "PUB", description = "Refuse, before any change on a host, every image not signed by this public key "
+    @Option(names = "--require-signed", paramLabel = "PUB", description = "Refuse, before any change on a host or the swarm, every image not signed by this public key "
             + "(cosign format, see verify --help): a PEM file or env://VARIABLE.")
     String requireSigned;
 
@@ -59,29 +57,30 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if (swarm.configured()) {
-            if (hosts.configured()) {
-                throw new UserError("--swarm and --host/--hosts-file exclude each other: a swarm places the services");
-            }
-            return swarm.run(planning, tag, build, rollout, skipBuild, stdout, stderr);
+        if (swarm.configured() && hosts.configured()) {
+            throw new UserError("--swarm and --host/--hosts-file exclude each other: a swarm places the services");
         }
-        if (!hosts.configured() && build.out != null && planning.registry().isPresent()) {
+        if (!hosts.configured() && !swarm.configured() && build.out != null && planning.registry().isPresent()) {
             throw new UserError("--out and --registry exclude each other without a host: --out is the local "
                     + "OCI output used when no host is configured");
         }
-        if (hosts.configured() && build.out != null) {
-            throw new UserError("--out is the local OCI output for a run without hosts; with hosts, images are pushed");
+        if ((hosts.configured() || swarm.configured()) && build.out != null) {
+            throw new UserError("--out is the local OCI output for a run without hosts; with "
+                    + (swarm.configured() ? "--swarm" : "hosts") + ", images are pushed");
         }
-        var target = hosts.configured() ? null : build.target(Optional.empty());
+        boolean pushes = hosts.configured() || swarm.configured();
+        var target = pushes ? null : build.target(Optional.empty());
         rollout.stopGrace();
         build.parallelism();
         build.packageSources.sources();
         if (build.sign != null && skipBuild) {
             throw new UserError("--sign signs the images apply builds, and --skip-build builds none");
         }
-        build.signingKey(hosts.configured() ? BuildTarget.registry(build.insecure) : target);
-        Optional<ECPublicKey> requiredKey = Optional.ofNullable(requireSigned)
-                .map(k -> RegistryAccess.publicKey("--require-signed", k));
+        build.signingKey(pushes ? BuildTarget.registry(build.insecure) : target);
+        Optional<RequiredSignatures> required = RequiredSignatures.of(requireSigned);
+        if (swarm.configured()) {
+            return swarm.run(planning, tag, build, rollout, skipBuild, required, stdout, stderr);
+        }
         hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
         DesiredFleet desired = DesiredFleet.of(planned.plan());
@@ -108,10 +107,7 @@ final class ApplyCommand implements Callable<Integer> {
                     throw e.followedBy("apply: the build failed; nothing was rolled out.");
                 }
             }
-            if (requiredKey.isPresent()) {
-                RequiredSignatures.require(requireSigned, requiredKey.get(), desired.instances().stream()
-                        .map(DesiredInstance::image).distinct().toList(), build.insecure);
-            }
+            required.ifPresent(r -> r.require(planned.plan(), build.insecure));
             return new RolloutRun(rollout, stdout, stderr).run("apply", desired, connected, secrets);
         }
     }

@@ -1,12 +1,18 @@
 package dev.slipway.runner;
 
 import dev.slipway.plan.FleetPlan;
+import dev.slipway.rollout.AuditLog;
+import dev.slipway.rollout.LockHolder;
 import dev.slipway.rollout.health.HttpHealthGate;
+import dev.slipway.rollout.secrets.SecretValues;
 import dev.slipway.rollout.swarm.SwarmException;
 import dev.slipway.rollout.swarm.SwarmManager;
 import dev.slipway.rollout.swarm.SwarmOutcome;
+import dev.slipway.rollout.swarm.SwarmRefused;
 import dev.slipway.rollout.swarm.SwarmReport;
 import dev.slipway.rollout.swarm.SwarmRollout;
+import dev.slipway.rollout.swarm.SwarmServiceSpecs;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,16 +42,23 @@ final class SwarmApply {
         return swarm != null;
     }
 
-    /** Connects before anything is built, so an unreachable manager changes nothing; exit 0 done, 3 rolled back. */
+    /**
+     * Refuses what Swarm cannot express and missing secrets, then connects, all before anything is built, so a
+     * refused run changes nothing; builds, checks signatures (--require-signed) before any service changes, rolls
+     * out, appends the audit line. Exit 0 done, 3 rolled back.
+     */
     int run(PlanOptions planning, TagOption tag, BuildOptions build, RolloutOptions rollout, boolean skipBuild,
-            PrintWriter out, PrintWriter err) {
-        if (build.out != null) {
-            throw new UserError("--out is the local OCI output for a run without hosts; with --swarm, images are "
-                    + "pushed");
-        }
+            Optional<RequiredSignatures> required, PrintWriter out, PrintWriter err) {
         Map<String, String> gateAddresses = gateAddresses();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(out));
         FleetPlan plan = planned.plan();
+        List<String> refusals = new ArrayList<>(SwarmServiceSpecs.refusals(plan));
+        if (!refusals.isEmpty()) {
+            refusals.add(refusals.size() + " setting(s) a Swarm service cannot express (docs/rollout.md); nothing "
+                    + "was changed.");
+            throw new UserError(refusals);
+        }
+        SecretValues secrets = rollout.secrets(plan);
         try (SwarmManager manager = connect()) {
             if (!skipBuild) {
                 try {
@@ -55,19 +68,33 @@ final class SwarmApply {
                     throw e.followedBy("apply: the build failed; nothing was rolled out.");
                 }
             }
+            required.ifPresent(r -> r.require(plan, build.insecure));
             SwarmReport report = new SwarmRollout(manager, HttpHealthGate.standard(), gateAddresses, line -> {
                 out.println(LocalTime.now().format(CLOCK) + "  " + line);
                 out.flush();
-            }).apply(plan);
+            }, secrets).apply(plan);
             for (SwarmOutcome outcome : report.outcomes()) {
                 out.printf("  %-40s %-9s %-11s %s%n", outcome.instance(), outcome.action(), outcome.result(),
                         outcome.detail());
             }
             out.println(report.succeeded() ? report.why() : "rollout failed and was rolled back: " + report.why());
+            audit(report, plan, rollout.auditLog, out, err);
             out.flush();
-            return report.succeeded() ? 0 : 3;
+            return report.succeeded() ? 0 : RolloutRun.ROLLOUT_FAILED;
+        } catch (SwarmRefused e) {
+            throw new UserError(e.problems());
         } catch (SwarmException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /** One line per run, as the Docker hosts' runs write it. */
+    private static void audit(SwarmReport report, FleetPlan plan, Path log, PrintWriter out, PrintWriter err) {
+        try {
+            new AuditLog(log).append(report.asRolloutReport("apply", plan), LockHolder.thisProcess());
+            out.println("audit: appended to " + log);
+        } catch (IOException e) {
+            err.println("audit: cannot append to " + log + ": " + e.getMessage());
         }
     }
 

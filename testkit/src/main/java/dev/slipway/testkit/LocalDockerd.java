@@ -186,6 +186,7 @@ public final class LocalDockerd implements AutoCloseable {
     public static final class Builder {
 
         private final List<String> insecureRegistries = new ArrayList<>();
+        private final List<String> nodeGenericResources = new ArrayList<>();
         private String networkNamespace;
 
         private Builder() {
@@ -199,6 +200,18 @@ public final class LocalDockerd implements AutoCloseable {
 
         public Builder insecureRegistries(List<String> hostsAndPorts) {
             hostsAndPorts.forEach(this::insecureRegistry);
+            return this;
+        }
+
+        /**
+         * A resource the daemon advertises to a swarm as a node ({@code KIND=VALUE}, e.g. {@code NVIDIA-GPU=GPU-1});
+         * repeatable. Only advertised: nothing checks that the device exists.
+         */
+        public Builder nodeGenericResource(String kindAndValue) {
+            if (!kindAndValue.matches("[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("not a generic resource KIND=VALUE: '" + kindAndValue + "'");
+            }
+            nodeGenericResources.add(kindAndValue);
             return this;
         }
 
@@ -272,6 +285,10 @@ public final class LocalDockerd implements AutoCloseable {
             for (String registry : insecureRegistries) {
                 argv.add("--insecure-registry");
                 argv.add(registry);
+            }
+            for (String resource : nodeGenericResources) {
+                argv.add("--node-generic-resource");
+                argv.add(resource);
             }
             return argv;
         }

@@ -47,6 +47,14 @@ public record InstanceSecrets(Map<String, byte[]> files, Map<String, String> env
         return new InstanceSecrets(files, env, Optional.of(digest(byName, hostKey)));
     }
 
+    /**
+     * The keyed digest of one secret's value, as {@link #of} computes it for an instance that receives only this
+     * secret: what names a version of a Swarm secret, so a rotation changes the name and nothing tells the value.
+     */
+    public static String digest(SecretUse secret, String value, byte[] key) {
+        return digest(Map.of(secret.name() + ":" + secret.delivery(), value), key);
+    }
+
     static String digest(Map<String, String> sortedValues, byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -1,7 +1,7 @@
 package dev.slipway.rollout.swarm;
 
 /** The swarm manager could not be reached or refused a call; the message names it and what was asked. */
-public final class SwarmException extends RuntimeException {
+public class SwarmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public SwarmException(String message, Throwable cause) {

@@ -1,7 +1,11 @@
 package dev.slipway.rollout.swarm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Secret;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.SwarmNode;
@@ -13,16 +17,24 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** A swarm manager's Engine API: its nodes, and the fleet's services and their tasks. */
+/**
+ * A swarm manager's Engine API: its nodes, the fleet's services and their tasks, and its secrets. Secret values go
+ * to the manager as JSON Slipway writes itself, never through an object that could print them.
+ */
 public final class SwarmManager implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final URI engine;
     private final DockerHttpClient http;
     private final DockerClient client;
@@ -106,6 +118,121 @@ public final class SwarmManager implements AutoCloseable {
     public List<Task> tasks(String serviceId) {
         return call("cannot list tasks of " + serviceId, () -> client.listTasksCmd().withServiceFilter(serviceId)
                 .exec());
+    }
+
+    /**
+     * The generic resources a node advertises ({@code dockerd --node-generic-resource KIND=VALUE}), as a count per
+     * kind: a named resource (a GPU's UUID) counts one, a discrete one its value.
+     */
+    public Map<String, Long> genericResources(String nodeId) {
+        JsonNode resources = get("/nodes/" + nodeId, "cannot inspect node " + nodeId).path("Description")
+                .path("Resources").path("GenericResources");
+        Map<String, Long> counts = new TreeMap<>();
+        for (JsonNode resource : resources) {
+            JsonNode named = resource.path("NamedResourceSpec");
+            JsonNode discrete = resource.path("DiscreteResourceSpec");
+            if (named.isObject()) {
+                counts.merge(named.path("Kind").asText(), 1L, Long::sum);
+            } else if (discrete.isObject()) {
+                counts.merge(discrete.path("Kind").asText(), discrete.path("Value").asLong(), Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** The secret named exactly {@code name}. */
+    public Optional<Secret> secret(String name) {
+        return call("cannot list secrets", () -> client.listSecretsCmd().withNameFilter(List.of(name)).exec())
+                .stream().filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName())).findFirst();
+    }
+
+    /** The secrets labelled {@code key=value}. */
+    public List<Secret> secrets(String key, String value) {
+        return call("cannot list secrets", () -> client.listSecretsCmd().withLabelFilter(Map.of(key, value)).exec());
+    }
+
+    /**
+     * Creates the secret {@code name} holding {@code value}; empty when a secret of that name exists already (Swarm
+     * names are unique, so of two runs creating one name the second finds the first's).
+     */
+    public Optional<String> createSecret(String name, String value, Map<String, String> labels) {
+        ObjectNode spec = JSON.createObjectNode().put("Name", name);
+        ObjectNode labelNode = spec.putObject("Labels");
+        new TreeMap<>(labels).forEach(labelNode::put);
+        spec.put("Data", Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(spec);
+        } catch (IOException e) {
+            throw new IllegalStateException("a secret spec is plain data", e);
+        }
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path("/secrets/create")
+                .putHeader("Content-Type", "application/json").bodyBytes(body).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            String answer = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() == 409) {
+                return Optional.empty();
+            }
+            if (response.getStatusCode() / 100 != 2) {
+                // the answer names the secret at most, never its value: the manager never echoes Data
+                throw new SwarmException("swarm manager " + engine + " cannot create secret " + name + ": HTTP "
+                        + response.getStatusCode() + " " + answer.strip());
+            }
+            return Optional.of(JSON.readTree(answer).path("ID").asText());
+        } catch (SwarmException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SwarmException("swarm manager " + engine + " cannot create secret " + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a secret; false when Swarm refused (a service still refers to it). */
+    public boolean removeSecret(String id) {
+        try {
+            call("cannot remove secret " + id, () -> {
+                client.removeSecretCmd(id).exec();
+                return null;
+            });
+            return true;
+        } catch (SwarmException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The ids of every secret the fleet's services refer to, in their spec or in the previous spec a rollback
+     * (Slipway's or {@code docker service rollback}) returns to.
+     */
+    public List<String> secretsInUse(String fleet) {
+        String filter = URLEncoder.encode("{\"label\":[\"" + SwarmServiceSpecs.FLEET + "=" + fleet + "\"]}",
+                StandardCharsets.UTF_8);
+        List<String> ids = new ArrayList<>();
+        for (JsonNode service : get("/services?filters=" + filter, "cannot list services")) {
+            for (String spec : List.of("Spec", "PreviousSpec")) {
+                service.path(spec).path("TaskTemplate").path("ContainerSpec").path("Secrets")
+                        .forEach(s -> ids.add(s.path("SecretID").asText()));
+            }
+        }
+        return ids;
+    }
+
+    private JsonNode get(String path, String what) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(path).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            String answer = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() != 200) {
+                throw new SwarmException("swarm manager " + engine + " " + what + ": HTTP " + response.getStatusCode()
+                        + " " + answer.strip());
+            }
+            return JSON.readTree(answer);
+        } catch (SwarmException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SwarmException("swarm manager " + engine + " " + what + ": " + e.getMessage(), e);
+        }
     }
 
     private <T> T call(String what, Supplier<T> action) {

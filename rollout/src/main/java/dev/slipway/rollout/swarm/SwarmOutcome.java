@@ -1,9 +1,14 @@
 package dev.slipway.rollout.swarm;
 
 import dev.slipway.plan.InstanceId;
+import java.util.Optional;
 
-/** What happened to one instance's Swarm service in a rollout: the action taken and how it ended. */
-public record SwarmOutcome(InstanceId instance, Action action, Result result, String detail) {
+/**
+ * What happened to one instance's Swarm service in a rollout: the action taken, how it ended, the image it ran
+ * before (none for a new service) and the image it was to run.
+ */
+public record SwarmOutcome(InstanceId instance, Action action, Result result, Optional<String> from,
+        Optional<String> to, String detail) {
     public enum Action {
         CREATE, UPDATE, UNCHANGED
     }

@@ -15,22 +15,27 @@ import dev.slipway.plan.Wave;
 import dev.slipway.rollout.health.GateVerdict;
 import dev.slipway.rollout.health.HealthEndpoint;
 import dev.slipway.rollout.health.HealthGate;
+import dev.slipway.rollout.secrets.SecretValues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Rolls a plan out to a swarm with the Docker hosts' semantics: wave by wave, the canary wave first; every changed
  * instance's service is created or updated and must pass Swarm's own task health (its update completes) and
- * Slipway's {@code /health} gate on its node. A failed wave is rolled back (Swarm's rollback for a service it
- * rolled back itself, an update back to the previous spec otherwise; a service created by the wave is removed) and
- * later waves are untouched. A service whose spec is unchanged is not updated.
+ * Slipway's {@code /health} gate on its node. Within a wave, a service that depends on another changed in it is
+ * started only once that one passed. A failed wave is rolled back (Swarm's rollback for a service it rolled back
+ * itself, an update back to the previous spec otherwise; a service created by the wave is removed) and later waves
+ * are untouched. A service whose spec is unchanged is not updated. Secret versions are made before the first
+ * service refers to them and the ones nothing uses any more removed after the whole plan passed.
  */
 public final class SwarmRollout {
     private static final Duration POLL = Duration.ofMillis(250);
@@ -41,6 +46,7 @@ public final class SwarmRollout {
     private final HealthGate gate;
     private final Map<String, String> addresses;
     private final Consumer<String> progress;
+    private final SecretValues secrets;
 
     /**
      * {@code addresses}: where a machine's services answer for the gate, when not at its node's own address (the
@@ -48,41 +54,52 @@ public final class SwarmRollout {
      */
     public SwarmRollout(SwarmManager manager, HealthGate gate, Map<String, String> addresses,
             Consumer<String> progress) {
+        this(manager, gate, addresses, progress, SecretValues.NONE);
+    }
+
+    /** With the deploy-time secret values the services receive (checked complete by the caller beforehand). */
+    public SwarmRollout(SwarmManager manager, HealthGate gate, Map<String, String> addresses,
+            Consumer<String> progress, SecretValues secrets) {
         this.manager = manager;
         this.gate = gate;
         this.addresses = Map.copyOf(addresses);
         this.progress = progress;
+        this.secrets = secrets;
     }
 
+    /** @throws SwarmRefused before any change, when the swarm cannot run the plan as asked */
     public SwarmReport apply(FleetPlan plan) {
+        Instant started = Instant.now();
         Map<String, SwarmNode> nodes = manager.nodesByMachine();
-        Set<String> unplaced = new TreeSet<>(plan.machines());
-        unplaced.removeAll(nodes.keySet());
-        if (!unplaced.isEmpty()) {
-            throw new SwarmException("no swarm node is labelled " + SwarmServiceSpecs.MACHINE_LABEL + "=<machine> for "
-                    + String.join(", ", unplaced) + "; label one per machine (docker node update --label-add "
-                    + SwarmServiceSpecs.MACHINE_LABEL + "=MACHINE NODE); nothing was changed");
-        }
-        SwarmServiceSpecs specs = new SwarmServiceSpecs(plan);
+        refuseWhatCannotRun(plan, nodes);
+        SwarmServiceSpecs specs = new SwarmServiceSpecs(plan, SwarmSecrets.ensure(manager, plan, secrets));
         Map<InstanceId, InstancePlan> instances = plan.instancesById();
         List<SwarmOutcome> outcomes = new ArrayList<>();
         for (Wave wave : plan.rollout().waves()) {
             progress.accept("wave " + wave.number() + " (" + wave.kind().name().toLowerCase(Locale.ROOT) + "): "
                     + String.join(", ", wave.instances().stream().map(i -> i.id().toString()).toList()));
             List<Change> changes = new ArrayList<>();
+            List<Change> converging = new ArrayList<>();
+            List<Instance> notStarted = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
             for (Instance member : wave.instances()) {
                 InstancePlan instance = instances.get(member.id());
-                changes.add(start(specs, instance));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Change change : changes) {
-                if (change.action != SwarmOutcome.Action.UNCHANGED) {
-                    String failure = converge(change, nodes);
-                    change.failure = failure;
-                    if (failure != null) {
-                        failures.add(change.instance.id() + ": " + failure);
-                    }
+                if (failures.isEmpty() && dependsOnAny(instance, converging)) {
+                    // what it depends on passes first, as on the Docker hosts (the plan orders a wave so)
+                    awaitAll(converging, nodes, failures);
                 }
+                if (!failures.isEmpty()) {
+                    notStarted.add(member);
+                    continue;
+                }
+                Change change = start(specs, instance);
+                changes.add(change);
+                if (change.action != SwarmOutcome.Action.UNCHANGED) {
+                    converging.add(change);
+                }
+            }
+            if (failures.isEmpty()) {
+                awaitAll(converging, nodes, failures);
             }
             if (failures.isEmpty()) {
                 changes.forEach(c -> outcomes.add(c.outcome(null)));
@@ -92,13 +109,85 @@ public final class SwarmRollout {
             for (Change change : changes) {
                 outcomes.add(change.outcome(rollBack(change)));
             }
+            notStarted.forEach(i -> outcomes.add(notStarted(i, "a service it depends on failed in wave "
+                    + wave.number())));
             markNotStarted(plan, wave, outcomes);
             String why = "wave " + wave.number() + " failed: " + String.join("; ", failures);
             progress.accept(why);
-            return new SwarmReport(false, outcomes, why);
+            return new SwarmReport(false, outcomes, why, started, Instant.now());
         }
+        pruneSecrets(plan);
         return new SwarmReport(true, outcomes, outcomes.stream()
-                .allMatch(o -> o.action() == SwarmOutcome.Action.UNCHANGED) ? "every service is up to date" : "done");
+                .allMatch(o -> o.action() == SwarmOutcome.Action.UNCHANGED) ? "every service is up to date" : "done",
+                started, Instant.now());
+    }
+
+    /**
+     * Refuses, before any change: a machine no node is labelled for, a setting Swarm cannot express
+     * ({@link SwarmServiceSpecs#refusals}), a GPU service whose node advertises fewer {@value SwarmServiceSpecs#GPU}
+     * than it reserves (Swarm would leave its task pending).
+     */
+    private void refuseWhatCannotRun(FleetPlan plan, Map<String, SwarmNode> nodes) {
+        Set<String> unplaced = new TreeSet<>(plan.machines());
+        unplaced.removeAll(nodes.keySet());
+        if (!unplaced.isEmpty()) {
+            throw new SwarmRefused(List.of("no swarm node is labelled " + SwarmServiceSpecs.MACHINE_LABEL
+                    + "=<machine> for " + String.join(", ", unplaced) + "; label one per machine (docker node "
+                    + "update --label-add " + SwarmServiceSpecs.MACHINE_LABEL + "=MACHINE NODE); nothing was changed"));
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, Long>> advertised = new TreeMap<>();
+        for (InstancePlan instance : plan.instances()) {
+            List<String> refusals = SwarmServiceSpecs.refusals(plan, instance);
+            problems.addAll(refusals);
+            Optional<Long> gpus = SwarmServiceSpecs.gpus(instance);
+            if (!refusals.isEmpty() || gpus.isEmpty()) {
+                continue;
+            }
+            SwarmNode node = nodes.get(instance.machine());
+            long has = advertised.computeIfAbsent(node.getId(), manager::genericResources)
+                    .getOrDefault(SwarmServiceSpecs.GPU, 0L);
+            if (has < gpus.get()) {
+                problems.add(instance.id() + ": gpus: it reserves " + gpus.get() + " " + SwarmServiceSpecs.GPU
+                        + " and " + instance.machine() + "'s node " + node.getId() + " advertises " + has + " (start "
+                        + "its dockerd with --node-generic-resource " + SwarmServiceSpecs.GPU + "=<GPU UUID> per GPU "
+                        + "and the NVIDIA runtime as its default; docs/rollout.md)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.add(problems.size() + " problem(s) the swarm cannot run as asked; nothing was changed");
+            throw new SwarmRefused(problems);
+        }
+    }
+
+    private static boolean dependsOnAny(InstancePlan instance, List<Change> changes) {
+        List<String> dependencies = instance.runtime().dependsOn();
+        return changes.stream().anyMatch(c -> dependencies.contains(c.instance.service()));
+    }
+
+    /** Waits for each started change to pass or fail; a failure is added to {@code failures}. */
+    private void awaitAll(List<Change> started, Map<String, SwarmNode> nodes, List<String> failures) {
+        for (Change change : started) {
+            String failure = converge(change, nodes);
+            change.failure = failure;
+            if (failure != null) {
+                failures.add(change.instance.id() + ": " + failure);
+            }
+        }
+        started.clear();
+    }
+
+    /** Secret versions no service refers to any more (rotated away) are removed once the whole plan passed. */
+    private void pruneSecrets(FleetPlan plan) {
+        try {
+            List<String> removed = SwarmSecrets.prune(manager, plan.fleet());
+            if (!removed.isEmpty()) {
+                progress.accept("removed secret versions no service uses: " + String.join(", ", removed));
+            }
+        } catch (SwarmException e) {
+            progress.accept("could not remove old secret versions (the next apply tries again): "
+                    + e.getMessage());
+        }
     }
 
     /** Creates or updates the instance's service unless Swarm already runs exactly this spec. */
@@ -115,11 +204,14 @@ public final class SwarmRollout {
         String running = label(service.getSpec(), SwarmServiceSpecs.SETTINGS);
         if (running != null && running.equals(label(desired, SwarmServiceSpecs.SETTINGS))) {
             progress.accept("  " + instance.id() + ": unchanged");
-            return new Change(instance, SwarmOutcome.Action.UNCHANGED, service.getId(), null, desired);
+            return new Change(instance, SwarmOutcome.Action.UNCHANGED, service.getId(), service.getSpec(), desired);
         }
         manager.update(service, desired);
+        String from = label(service.getSpec(), SwarmServiceSpecs.IMAGE);
         progress.accept("  " + instance.id() + ": updating service " + desired.getName() + " "
-                + label(service.getSpec(), SwarmServiceSpecs.IMAGE) + " -> " + instance.image());
+                + (instance.image().text().equals(from)
+                        ? "(same image, changed settings or secret versions)"
+                        : from + " -> " + instance.image()));
         return new Change(instance, SwarmOutcome.Action.UPDATE, service.getId(), service.getSpec(), desired);
     }
 
@@ -246,10 +338,14 @@ public final class SwarmRollout {
     private static void markNotStarted(FleetPlan plan, Wave failed, List<SwarmOutcome> outcomes) {
         for (Wave wave : plan.rollout().waves()) {
             if (wave.number() > failed.number()) {
-                wave.instances().forEach(i -> outcomes.add(new SwarmOutcome(i.id(), SwarmOutcome.Action.UNCHANGED,
-                        SwarmOutcome.Result.NOT_STARTED, "an earlier wave failed")));
+                wave.instances().forEach(i -> outcomes.add(notStarted(i, "an earlier wave failed")));
             }
         }
+    }
+
+    private static SwarmOutcome notStarted(Instance instance, String why) {
+        return new SwarmOutcome(instance.id(), SwarmOutcome.Action.UNCHANGED, SwarmOutcome.Result.NOT_STARTED,
+                Optional.empty(), Optional.of(instance.image().text()), why);
     }
 
     private static String label(ServiceSpec spec, String key) {
@@ -294,7 +390,9 @@ public final class SwarmRollout {
                     : action == SwarmOutcome.Action.UNCHANGED
                             ? SwarmOutcome.Result.UNCHANGED
                             : SwarmOutcome.Result.DONE;
-            return new SwarmOutcome(instance.id(), action, result, failure == null ? "" : failure);
+            return new SwarmOutcome(instance.id(), action, result,
+                    Optional.ofNullable(label(previous, SwarmServiceSpecs.IMAGE)), Optional.of(instance.image().text()),
+                    failure == null ? "" : failure);
         }
     }
 }

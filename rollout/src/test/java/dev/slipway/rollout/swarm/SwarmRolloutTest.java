@@ -17,17 +17,14 @@ import dev.slipway.model.HealthCheck;
 import dev.slipway.plan.BuildIdentity;
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.plan.FleetPlanner;
-import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.InstancePlan;
 import dev.slipway.rollout.health.HttpHealthGate;
-import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.validation.Fleet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,23 +85,8 @@ class SwarmRolloutTest {
         return service(name).family(family).ports(17200 + n, 18200 + n).healthCheck(QUICK);
     }
 
-    /**
-     * Each instance's image as the build would make it, on its machine's engine (Swarm runs a local image when its
-     * registry cannot be reached): busybox httpd under tini, uid 10001, serving {@code health} from {@code bodies}.
-     */
     static void loadImages(FleetPlan plan, Map<String, String> bodies) throws Exception {
-        for (InstancePlan instance : plan.instances()) {
-            ImagePlan image = plan.image(instance.image().text()).orElseThrow();
-            Path root = dir.resolve("rootfs-" + instance.id().toString().replace('@', '-') + "-" + plan.tag());
-            BusyboxTiniRootfs rootfs = BusyboxTiniRootfs.create(root);
-            Path www = Files.createDirectories(rootfs.dir().resolve("app/www"));
-            Files.writeString(www.resolve("health"), bodies.getOrDefault(instance.service(), HealthCheck.HEALTHY_BODY));
-            Path tar = rootfs.writeTar(dir.resolve(root.getFileName() + ".tar"));
-            int healthPort = instance.healthCheck().port().number();
-            swarm.engine(instance.machine()).docker("import", "--change", "ENTRYPOINT [\"/usr/bin/tini\", \"--\"]",
-                    "--change", "CMD [\"httpd\", \"-f\", \"-p\", \"" + healthPort + "\", \"-h\", \"/app/www\"]",
-                    "--change", "USER " + image.user(), tar.toString(), instance.image().text()).requireSuccess();
-        }
+        swarm.loadImages(plan, bodies, dir);
     }
 
     static SwarmReport apply(FleetPlan plan) {
@@ -166,8 +148,7 @@ class SwarmRolloutTest {
         assertEquals(ok, health("mainpc", 2));
         assertEquals(ok, health("pc2", 2));
         assertEquals(ok, health("pc2", 3));
-        String user = swarm.engine("pc2").docker("ps", "--filter", "label=com.docker.swarm.service.name="
-                + "swarmtest_charlie_pc2", "--format", "{{.ID}}").requireSuccess().stdout().strip();
+        String user = swarm.taskContainer("pc2", "swarmtest_charlie_pc2");
         assertEquals("10001:10001 host", swarm.engine("pc2").docker("inspect", "-f",
                 "{{.Config.User}} {{.HostConfig.NetworkMode}}", user).requireSuccess().stdout().strip());
     }

@@ -1,8 +1,15 @@
 package dev.slipway.rollout.swarm;
 
+import dev.slipway.model.HealthCheck;
+import dev.slipway.plan.FleetPlan;
+import dev.slipway.plan.ImagePlan;
+import dev.slipway.plan.InstancePlan;
+import dev.slipway.testkit.BusyboxTiniRootfs;
 import dev.slipway.testkit.LocalDockerd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,19 +26,29 @@ final class TwoNodeSwarm implements AutoCloseable {
     static final List<String> MACHINES = List.of("mainpc", "pc2");
 
     private final String subnet;
+    private final int offset;
     private final List<String> namespaces = new ArrayList<>();
     final Map<String, LocalDockerd> engines = new LinkedHashMap<>();
     final Map<String, String> nodeIds = new LinkedHashMap<>();
 
-    private TwoNodeSwarm(String subnet) {
+    private TwoNodeSwarm(String subnet, int offset) {
         this.subnet = subnet;
+        this.offset = offset;
     }
 
     static TwoNodeSwarm start() throws Exception {
+        return start(Map.of(), 0);
+    }
+
+    /**
+     * {@code genericResources}: what a machine's dockerd advertises ({@code NVIDIA-GPU=GPU-...}); {@code offset}
+     * (0 to 9) sets this swarm's addresses and interface names apart from another test class's swarm in the JVM.
+     */
+    static TwoNodeSwarm start(Map<String, List<String>> genericResources, int offset) throws Exception {
         long pid = ProcessHandle.current().pid();
-        TwoNodeSwarm swarm = new TwoNodeSwarm("198.19." + (pid % 250) + ".");
+        TwoNodeSwarm swarm = new TwoNodeSwarm("198.19." + ((pid + offset) % 250) + ".", offset);
         try {
-            swarm.build(pid);
+            swarm.build(pid, genericResources);
             return swarm;
         } catch (Exception | Error e) {
             swarm.close();
@@ -39,14 +56,15 @@ final class TwoNodeSwarm implements AutoCloseable {
         }
     }
 
-    private void build(long pid) throws Exception {
+    private void build(long pid, Map<String, List<String>> genericResources) throws Exception {
+        String tag = offset == 0 ? "" : Integer.toString(offset);
         for (int i = 0; i < MACHINES.size(); i++) {
-            String namespace = "h14" + MACHINES.get(i) + pid;
+            String namespace = "h14" + tag + MACHINES.get(i) + pid;
             run("ip", "netns", "add", namespace);
             namespaces.add(namespace);
             run("ip", "-n", namespace, "link", "set", "lo", "up");
-            String hostSide = "h14h" + i + "p" + pid % 10000;
-            String nsSide = "h14n" + i + "p" + pid % 10000;
+            String hostSide = "h14h" + tag + i + "p" + pid % 10000;
+            String nsSide = "h14n" + tag + i + "p" + pid % 10000;
             run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", nsSide);
             run("ip", "link", "set", nsSide, "netns", namespace);
             run("ip", "addr", "add", subnet + (4 * i + 1) + "/30", "dev", hostSide);
@@ -54,8 +72,8 @@ final class TwoNodeSwarm implements AutoCloseable {
             run("ip", "-n", namespace, "addr", "add", address(MACHINES.get(i)) + "/30", "dev", nsSide);
             run("ip", "-n", namespace, "link", "set", nsSide, "up");
         }
-        String a = "h14sa" + pid % 10000;
-        String b = "h14sb" + pid % 10000;
+        String a = "h14sa" + tag + "p" + pid % 10000;
+        String b = "h14sb" + tag + "p" + pid % 10000;
         run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
         run("ip", "link", "set", a, "netns", namespaces.get(0));
         run("ip", "link", "set", b, "netns", namespaces.get(1));
@@ -64,7 +82,9 @@ final class TwoNodeSwarm implements AutoCloseable {
         run("ip", "-n", namespaces.get(0), "link", "set", a, "up");
         run("ip", "-n", namespaces.get(1), "link", "set", b, "up");
         for (int i = 0; i < MACHINES.size(); i++) {
-            engines.put(MACHINES.get(i), LocalDockerd.builder().inNetworkNamespace(namespaces.get(i)).start());
+            LocalDockerd.Builder engine = LocalDockerd.builder().inNetworkNamespace(namespaces.get(i));
+            genericResources.getOrDefault(MACHINES.get(i), List.of()).forEach(engine::nodeGenericResource);
+            engines.put(MACHINES.get(i), engine.start());
         }
         LocalDockerd manager = engine("mainpc");
         manager.docker("swarm", "init", "--advertise-addr", swarmAddress(0), "--listen-addr",
@@ -78,6 +98,36 @@ final class TwoNodeSwarm implements AutoCloseable {
             manager.docker("node", "update", "--label-add", SwarmServiceSpecs.MACHINE_LABEL + "=" + machine, id)
                     .requireSuccess();
         }
+    }
+
+    /**
+     * Each instance's image as the build would make it, on its machine's engine (Swarm runs a local image when its
+     * registry cannot be reached): busybox httpd under tini, uid 10001, serving {@code health} from {@code bodies}
+     * (the healthy body when absent), with appuser's home (owned by it) holding {@code homeDirectories}.
+     */
+    void loadImages(FleetPlan plan, Map<String, String> bodies, Path dir, String... homeDirectories)
+            throws Exception {
+        for (InstancePlan instance : plan.instances()) {
+            ImagePlan image = plan.image(instance.image().text()).orElseThrow();
+            Path root = dir.resolve("rootfs-" + instance.id().toString().replace('@', '-') + "-" + plan.tag());
+            BusyboxTiniRootfs rootfs = BusyboxTiniRootfs.create(root);
+            Path www = Files.createDirectories(rootfs.dir().resolve("app/www"));
+            Files.writeString(www.resolve("health"), bodies.getOrDefault(instance.service(), HealthCheck.HEALTHY_BODY));
+            for (String home : homeDirectories) {
+                Files.createDirectories(rootfs.dir().resolve("home/" + BusyboxTiniRootfs.APP_USER).resolve(home));
+            }
+            Path tar = rootfs.writeTar(dir.resolve(root.getFileName() + ".tar"));
+            int healthPort = instance.healthCheck().port().number();
+            engine(instance.machine()).docker("import", "--change", "ENTRYPOINT [\"/usr/bin/tini\", \"--\"]",
+                    "--change", "CMD [\"httpd\", \"-f\", \"-p\", \"" + healthPort + "\", \"-h\", \"/app/www\"]",
+                    "--change", "USER " + image.user(), tar.toString(), instance.image().text()).requireSuccess();
+        }
+    }
+
+    /** The id of the container the service's running task has on the machine's engine. */
+    String taskContainer(String machine, String service) {
+        return engine(machine).docker("ps", "--filter", "label=com.docker.swarm.service.name=" + service,
+                "--format", "{{.ID}}").requireSuccess().stdout().strip();
     }
 
     LocalDockerd engine(String machine) {
