@@ -231,10 +231,14 @@ public final class SwarmRollout {
                     || state == ServiceUpdateState.ROLLBACK_PAUSED) {
                 // The update has failed once Swarm starts its rollback; its rollback gets a wait of its own.
                 change.rolledBackBySwarm = true;
-                return awaitUpdate(change)
+                progress.accept("  " + change.instance.id() + ": Swarm is rolling it back (" + update.getMessage()
+                        + "); waiting for its rollback");
+                // A rollback is a whole update back (stop, start, health, monitor); a loaded node takes its time.
+                Duration rollbackLimit = updateLimit(change).multipliedBy(2);
+                return awaitUpdate(change, rollbackLimit)
                         ? "Swarm rolled it back (" + update.getMessage() + ")"
                         : "Swarm started rolling it back (" + update.getMessage() + ") and its rollback did not "
-                                + "complete within " + updateLimit(change).toSeconds() + " s";
+                                + "complete within " + rollbackLimit.toSeconds() + " s";
             } else if (state == ServiceUpdateState.PAUSED) {
                 last = "Swarm paused the update: " + update.getMessage();
             } else if (change.action == SwarmOutcome.Action.UPDATE && state != ServiceUpdateState.COMPLETED) {
@@ -304,7 +308,7 @@ public final class SwarmRollout {
                 if (!change.rolledBackBySwarm) {
                     Service current = manager.service(change.name()).orElseThrow();
                     manager.update(current, change.previous);
-                    awaitUpdate(change);
+                    awaitUpdate(change, updateLimit(change));
                 }
                 progress.accept("  " + change.instance.id() + ": rolled back to "
                         + label(change.previous, SwarmServiceSpecs.IMAGE));
@@ -313,8 +317,8 @@ public final class SwarmRollout {
     }
 
     /** True once the service's update or rollback has completed; false if it paused or has not within its limit. */
-    private boolean awaitUpdate(Change change) {
-        long deadline = System.nanoTime() + updateLimit(change).toNanos();
+    private boolean awaitUpdate(Change change, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             ServiceUpdateStatus update = manager.service(change.name()).map(Service::getUpdateStatus).orElse(null);
             if (update == null || update.getState() == ServiceUpdateState.COMPLETED
