@@ -209,6 +209,27 @@ class RunningServicesEndToEndTest {
 
     @Test
     @Order(8)
+    void logsFollowPrintsNewLinesUntilTheContainerStops() throws Exception {
+        java.util.concurrent.CompletableFuture<Run> follow = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> cli("logs", "plain@pc2", "--follow"));
+        // a line the service writes while it is followed: PID 1's stdout is the container's log
+        exec("pc2", "plain", "echo 'written while followed' > /proc/1/fd/1");
+        Thread.sleep(1000);
+        assertFalse(follow.isDone(), "--follow returned while the container still runs");
+        String container = RunningServicesTestFleet.NAME + ".plain";
+        machines.engine("pc2").docker("stop", container).requireSuccess();
+        try {
+            Run followed = follow.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, followed.code(), followed.all());
+            assertTrue(followed.out().contains("plain started on pc2")
+                    && followed.out().contains("written while followed"), followed.out());
+        } finally {
+            machines.engine("pc2").docker("start", container).requireSuccess();
+        }
+    }
+
+    @Test
+    @Order(9)
     void aDependencyFailingItsGateStopsItsDependentsCutoverAndRollsBack() throws Exception {
         Map<String, String> ids = containerIds();
         Files.writeString(dir.resolve("services/bus/www/health"), "{\"status\":\"degraded\"}");
