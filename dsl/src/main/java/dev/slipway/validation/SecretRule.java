@@ -27,8 +27,7 @@ final class SecretRule implements Rule {
                 if (!seen.add(secret.name())) {
                     problems.add(Problem.service(service.name(), "secrets", secret.name()
                             + " is declared twice; expected once"));
-                }
-                if (service.env().containsKey(secret.name()) || service.family().inheritedEnv()
+                } else if (service.env().containsKey(secret.name()) || service.family().inheritedEnv()
                         .containsKey(secret.name())) {
                     problems.add(Problem.service(service.name(), "secrets", secret.name() + " is also set in env; "
                             + "expected it only as a secret, its value from the deploy environment"));

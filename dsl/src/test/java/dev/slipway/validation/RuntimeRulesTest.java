@@ -88,8 +88,6 @@ class RuntimeRulesTest {
                         + "come from the deploy environment, never from the definition",
                 "service 'e' secrets: HF_TOKEN is also set in env; expected it only as a secret, its value from the "
                         + "deploy environment",
-                "service 'e' secrets: HF_TOKEN is also set in env; expected it only as a secret, its value from the "
-                        + "deploy environment",
                 "service 'e' secrets: HF_TOKEN is declared twice; expected once"), problems);
     }
 
