@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
     RolloutOptions rollout;
 
     @Mixin
-    SwarmApply swarm;
+    SwarmOptions swarm;
 
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
@@ -79,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
         build.signingKey(pushes ? BuildTarget.registry(build.insecure) : target);
         Optional<RequiredSignatures> required = RequiredSignatures.of(requireSigned);
         if (swarm.configured()) {
-            return swarm.run(planning, tag, build, rollout, skipBuild, required, stdout, stderr);
+            return SwarmApply.run(swarm, planning, tag, build, rollout, skipBuild, required, stdout, stderr);
         }
         hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));
