@@ -6,7 +6,8 @@ public final class DeployLockRefused extends RuntimeException {
     private final String machine;
     private final transient LockHolder holder;
 
-    DeployLockRefused(String machine, LockHolder holder) {
+    /** {@code machine}: where the lock is kept (a machine's engine, or the swarm). */
+    public DeployLockRefused(String machine, LockHolder holder) {
         super(machine + ": the deploy lock is held by " + holder.holder() + " (pid " + holder.pid() + ") since "
                 + holder.since() + "; wait for that run, or pass --break-lock if it was killed");
         this.machine = machine;

@@ -35,7 +35,6 @@ public final class LivePlanner {
     public static LivePlan plan(DesiredFleet desired, Map<String, List<LiveContainer>> live,
             Map<String, Optional<String>> digests, Map<InstanceId, String> secretDigests) {
         List<InstanceChange> changes = new ArrayList<>();
-        Map<InstanceId, InstanceChange> byId = new HashMap<>();
         for (DesiredInstance instance : desired.instances()) {
             List<LiveContainer> onMachine = live.getOrDefault(instance.machine(), List.of());
             Optional<LiveContainer> current = onMachine.stream()
@@ -43,7 +42,6 @@ public final class LivePlanner {
             InstanceChange change = change(instance, current, digests.getOrDefault(instance.image(), Optional.empty()),
                     Optional.ofNullable(secretDigests.get(instance.id())));
             changes.add(change);
-            byId.put(instance.id(), change);
         }
         for (Map.Entry<String, List<LiveContainer>> machine : live.entrySet()) {
             for (LiveContainer container : machine.getValue()) {
@@ -56,6 +54,16 @@ public final class LivePlanner {
                 }
             }
         }
+        return withWaves(desired, changes);
+    }
+
+    /**
+     * The live plan of {@code changes} (one per instance, compared by whichever target reads what runs): the
+     * desired rollout's waves, each with its instances that change; a wave where nothing changes is left out.
+     */
+    public static LivePlan withWaves(DesiredFleet desired, List<InstanceChange> changes) {
+        Map<InstanceId, InstanceChange> byId = new HashMap<>();
+        changes.stream().filter(c -> c.action() != Action.REMOVE).forEach(c -> byId.put(c.id(), c));
         List<PlannedWave> waves = new ArrayList<>();
         for (Wave wave : desired.rollout().waves()) {
             List<InstanceChange> moving = new ArrayList<>();

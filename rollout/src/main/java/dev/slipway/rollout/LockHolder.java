@@ -20,12 +20,13 @@ public record LockHolder(String user, String host, long pid, String since, Strin
         return user + "@" + host;
     }
 
-    Map<String, String> labels() {
+    /** The lock's labels, wherever the lock is kept (an engine's volume, a swarm's secret). */
+    public Map<String, String> labels() {
         return Map.of(Labels.LOCK_HOLDER, holder(), Labels.LOCK_PID, Long.toString(pid), Labels.LOCK_SINCE, since,
                 Labels.LOCK_TOKEN, token);
     }
 
-    static LockHolder fromLabels(Map<String, String> labels) {
+    public static LockHolder fromLabels(Map<String, String> labels) {
         String holder = labels.getOrDefault(Labels.LOCK_HOLDER, "unknown@unknown");
         int at = holder.indexOf('@');
         long pid;
@@ -39,7 +40,7 @@ public record LockHolder(String user, String host, long pid, String since, Strin
     }
 
     /** True when the holder ran on this machine and its process is gone: a lock left by a killed run. */
-    boolean isDeadHereOn(String localHost) {
+    public boolean isDeadHereOn(String localHost) {
         if (!host.equals(localHost) || pid <= 0) {
             return false;
         }

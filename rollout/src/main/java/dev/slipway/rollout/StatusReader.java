@@ -91,7 +91,8 @@ public final class StatusReader {
             drift = Drift.NONE;
         }
         return new InstanceStatus(engine.machine(), service, name, desiredImage, desiredDigest,
-                container.flatMap(LiveContainer::digest), container.map(LiveContainer::state).orElse("absent"),
+                container.map(LiveContainer::image), container.flatMap(LiveContainer::digest),
+                container.map(LiveContainer::state).orElse("absent"),
                 container.flatMap(LiveContainer::dockerHealth), answer,
                 container.filter(LiveContainer::running).flatMap(LiveContainer::startedAt)
                         .map(s -> Duration.between(s, now).toSeconds()),

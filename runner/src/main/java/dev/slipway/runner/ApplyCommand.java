@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         "With --require-signed PUB, every image of the rollout must carry a cosign signature by that key "
                 + "(build --sign, or apply --sign) before any host is changed.",
         "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
-                + "option value, failed build, unreachable host, lock held, image not in the registry or not "
+                + "option value, failed build, unreachable host or manager, lock held, image not in the registry or not "
                 + "signed as --require-signed says), "
                 + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
     RolloutOptions rollout;
 
     @Mixin
-    SwarmApply swarm;
+    SwarmOptions swarm;
 
     @Option(names = "--skip-build", description = "Do not build or push; roll out images already in the registry.")
     boolean skipBuild;
@@ -79,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
         build.signingKey(pushes ? BuildTarget.registry(build.insecure) : target);
         Optional<RequiredSignatures> required = RequiredSignatures.of(requireSigned);
         if (swarm.configured()) {
-            return swarm.run(planning, tag, build, rollout, skipBuild, required, stdout, stderr);
+            return SwarmApply.run(swarm, planning, tag, build, rollout, skipBuild, required, stdout, stderr);
         }
         hosts.check();
         var planned = planning.plan("--tag", tag.tag(), rollout.batch.batchSize(), Optional.of(stdout));

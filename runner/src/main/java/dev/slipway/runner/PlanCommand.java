@@ -14,6 +14,9 @@ import dev.slipway.rollout.RolloutListener;
 import dev.slipway.rollout.engine.ConnectedHosts;
 import dev.slipway.rollout.engine.EngineException;
 import dev.slipway.rollout.health.HttpHealthGate;
+import dev.slipway.rollout.swarm.SwarmException;
+import dev.slipway.rollout.swarm.SwarmLivePlanner;
+import dev.slipway.rollout.swarm.SwarmManager;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -29,8 +32,11 @@ import picocli.CommandLine.Spec;
         "Show what would be built (every image: base, layers, user, entrypoint, ports, env, labels) "
                 + "and the rollout order (canary wave, then batches). With --host/--hosts-file also what runs "
                 + "there: per machine and service create, update (old digest -> new), unchanged or remove, and the "
-                + "waves that would carry it. --html/--dot draw the same as a page or a graph. Changes nothing.",
-        "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host), 2 usage error."})
+                + "waves that would carry it. With --swarm ENGINE the same against the services the swarm runs: "
+                + "create, update (old image -> new) or unchanged, as apply --swarm decides it. --html/--dot draw "
+                + "the same as a page or a graph. Changes nothing.",
+        "Exit codes: 0 planned, 1 refused (invalid fleet, bad option value, unreachable host or manager, a "
+                + "setting Swarm cannot express), 2 usage error."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planning;
@@ -45,6 +51,9 @@ final class PlanCommand implements Callable<Integer> {
     HostsOptions hosts;
 
     @Mixin
+    SwarmOptions swarm;
+
+    @Mixin
     PictureOptions pictures;
 
     @Option(names = "--json", description = "Print the plan as JSON (byte-identical for the same definition; "
@@ -56,11 +65,14 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (swarm.configured() && hosts.configured()) {
+            throw new UserError("--swarm and --host/--hosts-file exclude each other: a swarm places the services");
+        }
         hosts.check();
         pictures.check();
         var planned = planning.plan("--tag", tag.tag(), batch.batchSize(), Optional.empty());
         FleetPlan plan = planned.plan();
-        LivePlan live = hosts.configured() ? livePlan(planned) : null;
+        LivePlan live = hosts.configured() ? livePlan(planned) : swarm.configured() ? swarmLivePlan(plan) : null;
         PrintWriter out = spec.commandLine().getOut();
         pictures.write(planned, Optional.ofNullable(live), out);
         if (pictures.requested() && !json) {
@@ -85,6 +97,16 @@ final class PlanCommand implements Callable<Integer> {
             return new FleetRollout(connected.engines(), HttpHealthGate.standard(), RolloutListener.IGNORE,
                     Duration.ofSeconds(10)).plan(desired);
         } catch (EngineException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** What differs between the plan and the services the swarm runs; reads only, takes no lock. */
+    private LivePlan swarmLivePlan(FleetPlan plan) {
+        SwarmOptions.refuseWhatSwarmCannotExpress(plan);
+        try (SwarmManager manager = swarm.connect()) {
+            return SwarmLivePlanner.plan(manager, plan);
+        } catch (SwarmException e) {
             throw new UserError(e.getMessage());
         }
     }

@@ -75,13 +75,18 @@ final class RolloutPrinter implements RolloutListener {
         };
     }
 
+    /** Digests where both are known (hosts ask their registry); the images otherwise (a swarm's services). */
     private static String describe(InstanceChange change) {
         return switch (change.action()) {
-            case CREATE -> "create " + change.toImage().orElse("") + " (" + Digests.shortForm(change.toDigest()) + ")";
-            case UPDATE -> "update " + Digests.shortForm(change.fromDigest()) + " -> "
-                    + Digests.shortForm(change.toDigest()) + " (" + change.reason() + "; " + change.toImage().orElse("")
-                    + ")";
-            case UNCHANGED -> "unchanged " + Digests.shortForm(change.fromDigest());
+            case CREATE -> "create " + change.toImage().orElse("")
+                    + change.toDigest().map(d -> " (" + Digests.shortForm(d) + ")").orElse("");
+            case UPDATE -> change.fromDigest().isPresent() && change.toDigest().isPresent()
+                    ? "update " + Digests.shortForm(change.fromDigest()) + " -> " + Digests.shortForm(change.toDigest())
+                            + " (" + change.reason() + "; " + change.toImage().orElse("") + ")"
+                    : "update " + change.fromImage().orElse("(unknown)") + " -> " + change.toImage().orElse("")
+                            + " (" + change.reason() + ")";
+            case UNCHANGED -> "unchanged " + change.fromDigest().map(Digests::shortForm)
+                    .or(change::fromImage).orElse("(unknown)");
             case REMOVE -> "remove " + change.container() + " (" + change.reason() + ")";
         };
     }

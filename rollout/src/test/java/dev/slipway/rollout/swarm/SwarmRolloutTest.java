@@ -20,6 +20,7 @@ import dev.slipway.plan.FleetPlanner;
 import dev.slipway.plan.InstanceId;
 import dev.slipway.plan.InstancePlan;
 import dev.slipway.rollout.health.HttpHealthGate;
+import dev.slipway.testkit.TwoNodeSwarm;
 import dev.slipway.validation.Fleet;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +87,7 @@ class SwarmRolloutTest {
     }
 
     static void loadImages(FleetPlan plan, Map<String, String> bodies) throws Exception {
-        swarm.loadImages(plan, bodies, dir);
+        SwarmImages.load(swarm, plan, bodies, dir);
     }
 
     static SwarmReport apply(FleetPlan plan) {

@@ -27,6 +27,7 @@ import dev.slipway.plan.InstanceId;
 import dev.slipway.rollout.health.HttpHealthGate;
 import dev.slipway.rollout.secrets.SecretValues;
 import dev.slipway.testkit.LocalDockerd;
+import dev.slipway.testkit.TwoNodeSwarm;
 import dev.slipway.validation.Fleet;
 import java.net.URI;
 import java.nio.file.Files;
@@ -170,7 +171,7 @@ class SwarmRuntimeSettingsTest {
     @Order(1)
     void everySettingLandsInTheServiceSpecAndItsTaskContainerAndTheSecretIsAFileOnly() throws Exception {
         FleetPlan plan = plan(false);
-        swarm.loadImages(plan, Map.of(), dir, "cache");
+        SwarmImages.load(swarm, plan, Map.of(), dir, "cache");
         SwarmReport report = apply(plan, HF_V1);
 
         assertTrue(report.succeeded(), report.why() + "\n" + String.join("\n", progress));

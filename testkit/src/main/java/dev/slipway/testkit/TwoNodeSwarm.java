@@ -1,11 +1,5 @@
-package dev.slipway.rollout.swarm;
+package dev.slipway.testkit;
 
-import dev.slipway.model.HealthCheck;
-import dev.slipway.plan.FleetPlan;
-import dev.slipway.plan.ImagePlan;
-import dev.slipway.plan.InstancePlan;
-import dev.slipway.testkit.BusyboxTiniRootfs;
-import dev.slipway.testkit.LocalDockerd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,23 +14,25 @@ import java.util.concurrent.TimeUnit;
  * A real two-node swarm on this machine: mainpc (manager) and pc2 (worker), each a dockerd in its own network
  * namespace. The two talk over their own veth pair (swarm traffic); each also has a veth pair to this namespace,
  * so the test reaches their services (198.19.0.0/16, within the range set aside for tests, RFC 2544). Every node
- * is labelled {@code dev.slipway.machine=<machine>}. Nothing leaves this machine.
+ * is labelled {@code dev.slipway.machine=<machine>} (Slipway's placement label). Nothing leaves this machine.
  */
-final class TwoNodeSwarm implements AutoCloseable {
-    static final List<String> MACHINES = List.of("mainpc", "pc2");
+public final class TwoNodeSwarm implements AutoCloseable {
+    public static final List<String> MACHINES = List.of("mainpc", "pc2");
+    /** Slipway's placement label (rollout's SwarmServiceSpecs.MACHINE_LABEL; the testkit knows no Slipway module). */
+    public static final String MACHINE_LABEL = "dev.slipway.machine";
 
     private final String subnet;
     private final int offset;
     private final List<String> namespaces = new ArrayList<>();
-    final Map<String, LocalDockerd> engines = new LinkedHashMap<>();
-    final Map<String, String> nodeIds = new LinkedHashMap<>();
+    public final Map<String, LocalDockerd> engines = new LinkedHashMap<>();
+    public final Map<String, String> nodeIds = new LinkedHashMap<>();
 
     private TwoNodeSwarm(String subnet, int offset) {
         this.subnet = subnet;
         this.offset = offset;
     }
 
-    static TwoNodeSwarm start() throws Exception {
+    public static TwoNodeSwarm start() throws Exception {
         return start(Map.of(), 0);
     }
 
@@ -44,7 +40,7 @@ final class TwoNodeSwarm implements AutoCloseable {
      * {@code genericResources}: what a machine's dockerd advertises ({@code NVIDIA-GPU=GPU-...}); {@code offset}
      * (0 to 9) sets this swarm's addresses and interface names apart from another test class's swarm in the JVM.
      */
-    static TwoNodeSwarm start(Map<String, List<String>> genericResources, int offset) throws Exception {
+    public static TwoNodeSwarm start(Map<String, List<String>> genericResources, int offset) throws Exception {
         long pid = ProcessHandle.current().pid();
         TwoNodeSwarm swarm = new TwoNodeSwarm("198.19." + ((pid + offset) % 250) + ".", offset);
         try {
@@ -95,56 +91,52 @@ final class TwoNodeSwarm implements AutoCloseable {
         for (String machine : MACHINES) {
             String id = engine(machine).docker("info", "-f", "{{.Swarm.NodeID}}").requireSuccess().stdout().strip();
             nodeIds.put(machine, id);
-            manager.docker("node", "update", "--label-add", SwarmServiceSpecs.MACHINE_LABEL + "=" + machine, id)
+            manager.docker("node", "update", "--label-add", MACHINE_LABEL + "=" + machine, id)
                     .requireSuccess();
         }
     }
 
     /**
-     * Each instance's image as the build would make it, on its machine's engine (Swarm runs a local image when its
-     * registry cannot be reached): busybox httpd under tini, uid 10001, serving {@code health} from {@code bodies}
-     * (the healthy body when absent), with appuser's home (owned by it) holding {@code homeDirectories}.
+     * An image as the build would make it, on the machine's engine (Swarm runs a local image when its registry
+     * cannot be reached): busybox httpd under tini on {@code healthPort}, running as {@code user}, serving
+     * {@code health} with {@code healthBody}, with appuser's home (owned by it) holding {@code homeDirectories}.
      */
-    void loadImages(FleetPlan plan, Map<String, String> bodies, Path dir, String... homeDirectories)
-            throws Exception {
-        for (InstancePlan instance : plan.instances()) {
-            ImagePlan image = plan.image(instance.image().text()).orElseThrow();
-            Path root = dir.resolve("rootfs-" + instance.id().toString().replace('@', '-') + "-" + plan.tag());
-            BusyboxTiniRootfs rootfs = BusyboxTiniRootfs.create(root);
-            Path www = Files.createDirectories(rootfs.dir().resolve("app/www"));
-            Files.writeString(www.resolve("health"), bodies.getOrDefault(instance.service(), HealthCheck.HEALTHY_BODY));
-            for (String home : homeDirectories) {
-                Files.createDirectories(rootfs.dir().resolve("home/" + BusyboxTiniRootfs.APP_USER).resolve(home));
-            }
-            Path tar = rootfs.writeTar(dir.resolve(root.getFileName() + ".tar"));
-            int healthPort = instance.healthCheck().port().number();
-            engine(instance.machine()).docker("import", "--change", "ENTRYPOINT [\"/usr/bin/tini\", \"--\"]",
-                    "--change", "CMD [\"httpd\", \"-f\", \"-p\", \"" + healthPort + "\", \"-h\", \"/app/www\"]",
-                    "--change", "USER " + image.user(), tar.toString(), instance.image().text()).requireSuccess();
+    public void importImage(String machine, String image, int healthPort, String user, String healthBody, Path dir,
+            String... homeDirectories) throws IOException {
+        Path root = dir.resolve("rootfs-" + image.replaceAll("[^A-Za-z0-9.-]", "-"));
+        BusyboxTiniRootfs rootfs = BusyboxTiniRootfs.create(root);
+        Path www = Files.createDirectories(rootfs.dir().resolve("app/www"));
+        Files.writeString(www.resolve("health"), healthBody);
+        for (String home : homeDirectories) {
+            Files.createDirectories(rootfs.dir().resolve("home/" + BusyboxTiniRootfs.APP_USER).resolve(home));
         }
+        Path tar = rootfs.writeTar(dir.resolve(root.getFileName() + ".tar"));
+        engine(machine).docker("import", "--change", "ENTRYPOINT [\"/usr/bin/tini\", \"--\"]", "--change",
+                "CMD [\"httpd\", \"-f\", \"-p\", \"" + healthPort + "\", \"-h\", \"/app/www\"]", "--change",
+                "USER " + user, tar.toString(), image).requireSuccess();
     }
 
     /** The id of the container the service's running task has on the machine's engine. */
-    String taskContainer(String machine, String service) {
+    public String taskContainer(String machine, String service) {
         return engine(machine).docker("ps", "--filter", "label=com.docker.swarm.service.name=" + service,
                 "--format", "{{.ID}}").requireSuccess().stdout().strip();
     }
 
-    LocalDockerd engine(String machine) {
+    public LocalDockerd engine(String machine) {
         return engines.get(machine);
     }
 
-    LocalDockerd manager() {
+    public LocalDockerd manager() {
         return engine("mainpc");
     }
 
     /** Where the machine's services answer, from this namespace. */
-    String address(String machine) {
+    public String address(String machine) {
         return subnet + (4 * MACHINES.indexOf(machine) + 2);
     }
 
     /** The gate's addresses per machine (the nodes' own swarm addresses are not reachable from here). */
-    Map<String, String> addresses() {
+    public Map<String, String> addresses() {
         Map<String, String> addresses = new LinkedHashMap<>();
         MACHINES.forEach(m -> addresses.put(m, address(m)));
         return addresses;
