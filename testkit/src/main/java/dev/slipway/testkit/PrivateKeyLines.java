@@ -25,12 +25,16 @@ public final class PrivateKeyLines {
         }
     }
 
+    /** The header of a SEC 1 ({@code EC PRIVATE KEY}) or PKCS #8 ({@code PRIVATE KEY}) block. */
+    private static final java.util.regex.Pattern PRIVATE_KEY_HEADER = java.util.regex.Pattern
+            .compile("-----BEGIN (EC )?PRIVATE KEY-----");
+
     /** @throws IllegalArgumentException when the text holds no such block, so a check cannot pass on nothing */
     public static List<String> of(String pem) {
         List<String> lines = new ArrayList<>();
         boolean inside = false;
         for (String line : pem.lines().map(String::strip).toList()) {
-            if (line.equals("-----BEGIN EC PRIVATE KEY-----") || line.equals("-----BEGIN PRIVATE KEY-----")) {
+            if (PRIVATE_KEY_HEADER.matcher(line).matches()) {
                 inside = true;
             } else if (inside && line.startsWith("-----END ")) {
                 break;
