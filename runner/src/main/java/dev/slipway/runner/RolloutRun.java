@@ -68,6 +68,12 @@ final class RolloutRun {
         } catch (EngineException e) {
             throw new UserError(e.getMessage());
         }
+        return finish(command, report, me, options, out, err);
+    }
+
+    /** What every rollout ends with, on hosts or a swarm: the report, its audit line, and the exit code. */
+    static int finish(String command, RolloutReport report, LockHolder me, RolloutOptions options, PrintWriter out,
+            PrintWriter err) {
         RolloutPrinter.printReport(report, out);
         try {
             new AuditLog(options.auditLog).append(report, me);

@@ -1,7 +1,6 @@
 package dev.slipway.runner;
 
 import dev.slipway.plan.FleetPlan;
-import dev.slipway.rollout.AuditLog;
 import dev.slipway.rollout.DeployLockRefused;
 import dev.slipway.rollout.LockHolder;
 import dev.slipway.rollout.RolloutReport;
@@ -13,7 +12,6 @@ import dev.slipway.rollout.swarm.SwarmManager;
 import dev.slipway.rollout.swarm.SwarmRefused;
 import dev.slipway.rollout.swarm.SwarmReport;
 import dev.slipway.rollout.swarm.SwarmRollout;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -70,20 +68,7 @@ final class SwarmRun {
         } catch (SwarmException e) {
             throw new UserError(e.getMessage());
         }
-        RolloutPrinter.printReport(report, out);
-        try {
-            new AuditLog(options.auditLog).append(report, me);
-            out.println("audit: appended to " + options.auditLog);
-        } catch (IOException e) {
-            err.println("audit: cannot append to " + options.auditLog + ": " + e.getMessage());
-        }
-        out.flush();
-        if (report.failed()) {
-            err.println(command + " failed: " + report.why());
-            err.flush();
-            return report.result() == RolloutReport.Result.REFUSED ? RolloutRun.REFUSED : RolloutRun.ROLLOUT_FAILED;
-        }
-        return 0;
+        return RolloutRun.finish(command, report, me, options, out, err);
     }
 
     private void progress(String line) {
