@@ -9,6 +9,7 @@ import dev.slipway.dsl.HealthProbe;
 import dev.slipway.testkit.FreePort;
 import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.ScratchDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,11 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,7 +137,7 @@ class ImageHealthCheckEndToEndTest {
     @AfterAll
     static void cleanUp() throws IOException {
         if (work != null) {
-            deleteTree(work);
+            ScratchDirectory.deleteTree(work);
         }
     }
 
@@ -254,21 +252,5 @@ class ImageHealthCheckEndToEndTest {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -13,7 +13,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** A fresh directory owned by one fixture, removed with everything in it when the fixture closes. */
-final class ScratchDirectory {
+public final class ScratchDirectory {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,7 +56,8 @@ final class ScratchDirectory {
         deleteTree(path);
     }
 
-    static void deleteTree(Path root) {
+    /** Removes {@code root} and everything below it; nothing there is fine. */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
