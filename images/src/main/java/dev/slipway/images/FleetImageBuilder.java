@@ -3,6 +3,7 @@ package dev.slipway.images;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import dev.slipway.dsl.Base;
 import dev.slipway.images.packages.PackagedBaseWriter;
+import dev.slipway.images.packages.RegistryBase;
 import dev.slipway.images.progress.ProgressListener;
 import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.supplychain.OciRegistry;
@@ -114,9 +115,11 @@ public final class FleetImageBuilder {
         Optional<PushHistory> pushed = request.target() instanceof BuildTarget.Registry registry
                 ? Optional.of(new PushHistory(request.cache(), request.credentials(), registry.insecure()))
                 : Optional.empty();
-        Optional<MountParentLayersStep> mounts = request.target() instanceof BuildTarget.Registry registry
-                ? Optional.of(new MountParentLayersStep(new OciRegistry(request.credentials(), registry.insecure())))
+        // one client, kept alive, for every request Slipway itself makes of the registry during the build
+        Optional<OciRegistry> registry = request.target() instanceof BuildTarget.Registry target
+                ? Optional.of(new OciRegistry(request.credentials(), target.insecure()))
                 : Optional.empty();
+        Optional<MountParentLayersStep> mounts = registry.map(MountParentLayersStep::new);
         // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
         // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
         RankedPool checks = new RankedPool("slipway-check-", request.parallelism() * CHECKS_PER_BUILD);
@@ -141,11 +144,12 @@ public final class FleetImageBuilder {
                     if (failed != null) {
                         throw new SkippedImage(plan.base());
                     }
-                    return prepare(plan, base, request, context, pushed, listener);
+                    return prepare(plan, base, request, context, pushed, registry, listener);
                 }, checks.at(rank)).thenCompose(prepared -> prepared.upToDate().isPresent()
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
                         : CompletableFuture.supplyAsync(
-                                () -> push(prepared, request, context, pushed, mounts, listener), builds.at(rank)));
+                                () -> push(prepared, request, context, pushed, registry, mounts, listener),
+                                builds.at(rank)));
                 byImage.put(plan.image().text(), future);
                 lastByRepository.put(plan.image().repository(), future);
             }
@@ -192,18 +196,20 @@ public final class FleetImageBuilder {
 
     /** An image ready for Jib, or already in the registry exactly as planned. */
     private record Prepared(ImagePlan plan, Optional<BuiltImage> parent, JibContainerBuilder builder,
-            ProgressReporter reporter, Optional<String> fingerprint, Optional<BuiltImage> upToDate) {
+            ProgressReporter reporter, Optional<String> fingerprint, Optional<BuiltImage> upToDate,
+            Optional<RegistryBase> registryBase) {
     }
 
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
     private Prepared prepare(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, ProgressListener listener) {
+            Optional<PushHistory> pushed, Optional<OciRegistry> registry, ProgressListener listener) {
         listener.started(plan.image().text());
         ProgressReporter reporter = new ProgressReporter(plan.image().text(), listener);
         try {
             Optional<PackagedBaseWriter.Started> packaged = packagedBase.isPresent()
-                    ? packagedBase.get().from(plan, parent, request, context, reporter)
+                    ? packagedBase.get().from(plan, parent, request, context, reporter, registry)
                     : Optional.empty();
+            Optional<RegistryBase> registryBase = packaged.flatMap(PackagedBaseWriter.Started::registryBase);
             JibContainerBuilder builder = packaged.isPresent()
                     ? packaged.get().builder()
                     : new BaseImageStep(request.credentials()).from(plan, parent, context, reporter);
@@ -224,9 +230,9 @@ public final class FleetImageBuilder {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
                         ImageWork.UP_TO_DATE);
                 listener.finished(built);
-                return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.of(built));
+                return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.of(built), registryBase);
             }
-            return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.empty());
+            return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.empty(), registryBase);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(plan, e, request, listener);
@@ -237,17 +243,25 @@ public final class FleetImageBuilder {
 
     /** Runs Jib for a prepared image towards the target, and records a push for the next build's check. */
     private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, Optional<MountParentLayersStep> mounts, ProgressListener listener) {
+            Optional<PushHistory> pushed, Optional<OciRegistry> registry, Optional<MountParentLayersStep> mounts,
+            ProgressListener listener) {
         ImagePlan plan = prepared.plan();
         try {
             if (mounts.isPresent() && prepared.parent().isPresent()) {
                 prepared.reporter().mountedAhead(mounts.get().mount(plan, prepared.parent().get()));
             }
+            if (prepared.registryBase().isPresent()) {
+                // after the parent's layers are mounted: the registry checks that the manifest's blobs are there
+                RegistryBase.Pushed base = prepared.registryBase().get().push(registry.orElseThrow());
+                prepared.reporter().pushedAhead(base.blobs() + base.streamed(), base.bytes() + base.streamedBytes());
+            }
             OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
                     .run(plan, prepared.builder(), context, prepared.reporter());
+            // a registry base's own layers are this image's too, though Jib found them in place
             long size = outcome.tarball().isPresent()
                     ? Files.size(outcome.tarball().get())
-                    : prepared.reporter().blobBytes();
+                    : prepared.reporter().blobBytes()
+                            + prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
                     outcome.tarball(), prepared.reporter().work());
             if (prepared.fingerprint().isPresent()) {

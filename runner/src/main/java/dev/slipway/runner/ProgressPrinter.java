@@ -42,6 +42,19 @@ final class ProgressPrinter implements ProgressListener {
     }
 
     @Override
+    public void packaging(String image, String layer, long tarBytes, long compressedBytes, boolean done) {
+        long now = System.nanoTime();
+        String key = image + " " + layer;
+        Long last = lastLine.get(key);
+        if (!done && last != null && now - last < QUIET_NANOS) {
+            return;
+        }
+        lastLine.put(key, now);
+        print(String.format(Locale.ROOT, "  %-5s  %s: %s %s, %s tar, %s compressed", "...", image,
+                done ? "wrote" : "writing", layer, bytes(tarBytes), bytes(compressedBytes)));
+    }
+
+    @Override
     public void finished(BuiltImage image) {
         String digest = image.digest().substring(0, Math.min(19, image.digest().length()));
         if (image.work().upToDate()) {

@@ -1,6 +1,7 @@
 package dev.slipway.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -153,6 +154,14 @@ class ImageHealthCheckEndToEndTest {
             Run build = build(org, "cache-a");
             assertEquals(0, build.exitCode(), build.out() + build.err());
             Map<String, String> pushed = digests(registry, images);
+            // the family's Debian layer went to the registry as it was written: no base tarball around it, shown
+            // as it went, and never read back from the registry
+            assertTrue(build.out().contains(images.get("family") + ": wrote Debian layer, "), build.out());
+            assertFalse(Files.exists(work.resolve("cache-a/staging/packaged-bases")), "no base tarball is written");
+            String layer = firstLayer(registry, images.get("family"));
+            assertTrue(
+                    registry.log().lines().noneMatch(l -> l.contains("\"GET /v2/slipway/base-python/blobs/" + layer)),
+                    "the Debian layer " + layer + " is never pulled back");
 
             List<String> containers = new ArrayList<>();
             try {
@@ -216,6 +225,18 @@ class ImageHealthCheckEndToEndTest {
             digests.put(image.getKey(), manifest.headers().firstValue("Docker-Content-Digest").orElseThrow());
         }
         return digests;
+    }
+
+    /** The digest of the first layer of {@code image} (a tag), as the registry serves its manifest. */
+    private static String firstLayer(LocalRegistry registry, String image) throws IOException, InterruptedException {
+        String path = image.substring(registry.host().length() + 1);
+        int colon = path.lastIndexOf(':');
+        HttpResponse<String> manifest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
+                + registry.host() + "/v2/" + path.substring(0, colon) + "/manifests/" + path.substring(colon + 1)))
+                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, manifest.statusCode(), image);
+        return json(manifest.body()).path("layers").get(0).path("digest").asText();
     }
 
     private static void awaitHealth(LocalDockerd docker, String container, String expected, Duration within)

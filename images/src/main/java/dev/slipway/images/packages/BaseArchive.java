@@ -37,8 +37,11 @@ final class BaseArchive {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** A gzip-compressed layer tar and the SHA-256 of its uncompressed bytes. */
-    record Layer(Path gzip, String diffId, String createdBy) {
+    /**
+     * A gzip-compressed layer tar, the SHA-256 of its uncompressed bytes (diff ID), its blob digest and size (of the
+     * compressed bytes), and its history line.
+     */
+    record Layer(Path gzip, String diffId, String digest, long size, String createdBy) {
     }
 
     private BaseArchive() {
@@ -67,16 +70,6 @@ final class BaseArchive {
                 } else {
                     config = scratchConfig(architecture);
                 }
-                ObjectNode rootfs = config.has("rootfs")
-                        ? (ObjectNode) config.get("rootfs")
-                        : config.putObject("rootfs");
-                rootfs.put("type", "layers");
-                ArrayNode diffIds = rootfs.has("diff_ids")
-                        ? (ArrayNode) rootfs.get("diff_ids")
-                        : rootfs.putArray("diff_ids");
-                ArrayNode history = config.has("history")
-                        ? (ArrayNode) config.get("history")
-                        : config.putArray("history");
                 Set<String> written = new java.util.HashSet<>(layers);
                 for (Layer layer : added) {
                     String name = layer.diffId().substring("sha256:".length()) + ".tar.gz";
@@ -84,16 +77,8 @@ final class BaseArchive {
                         put(tar, name, Files.size(layer.gzip()), in -> Files.copy(layer.gzip(), in));
                     }
                     layers.add(name);
-                    diffIds.add(layer.diffId());
-                    history.addObject().put("created", CREATED).put("created_by", layer.createdBy());
                 }
-                if (healthCheck.isPresent()) {
-                    ObjectNode container = config.has("config")
-                            ? (ObjectNode) config.get("config")
-                            : config.putObject("config");
-                    container.set("Healthcheck", healthcheck(healthCheck.get()));
-                }
-                byte[] configBytes = JSON.writeValueAsBytes(config);
+                byte[] configBytes = extendedConfig(config, added, healthCheck);
                 put(tar, "config.json", configBytes.length, o -> o.write(configBytes));
                 ArrayNode manifest = JSON.createArrayNode();
                 ObjectNode entry = manifest.addObject();
@@ -111,6 +96,35 @@ final class BaseArchive {
         }
     }
 
+    /**
+     * {@code config} (a starting image's, or {@link #scratchConfig}) with {@code added}'s diff IDs and history lines
+     * appended and {@code healthCheck} replacing its own, if any: the base config, the same bytes whether it goes
+     * into a tarball or to a registry.
+     */
+    static byte[] extendedConfig(ObjectNode config, List<Layer> added, Optional<ImageHealthCheck> healthCheck)
+            throws IOException {
+        ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode diffIds = rootfs.has("diff_ids") ? (ArrayNode) rootfs.get("diff_ids") : rootfs.putArray("diff_ids");
+        ArrayNode history = config.has("history") ? (ArrayNode) config.get("history") : config.putArray("history");
+        for (Layer layer : added) {
+            diffIds.add(layer.diffId());
+            history.addObject().put("created", CREATED).put("created_by", layer.createdBy());
+        }
+        if (healthCheck.isPresent()) {
+            ObjectNode container = config.has("config")
+                    ? (ObjectNode) config.get("config")
+                    : config.putObject("config");
+            container.set("Healthcheck", healthcheck(healthCheck.get()));
+        }
+        return JSON.writeValueAsBytes(config);
+    }
+
+    /** A starting image's config as JSON that {@link #extendedConfig} can extend. */
+    static ObjectNode parseConfig(byte[] config) throws IOException {
+        return (ObjectNode) JSON.readTree(config);
+    }
+
     /** Docker's {@code Healthcheck} of an image config: the CMD form, durations in nanoseconds. */
     static ObjectNode healthcheck(ImageHealthCheck check) {
         ObjectNode node = JSON.createObjectNode();
@@ -123,7 +137,7 @@ final class BaseArchive {
         return node;
     }
 
-    private static ObjectNode scratchConfig(String architecture) {
+    static ObjectNode scratchConfig(String architecture) {
         ObjectNode config = JSON.createObjectNode();
         config.put("architecture", architecture);
         config.put("os", "linux");

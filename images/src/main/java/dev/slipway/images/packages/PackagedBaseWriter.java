@@ -18,7 +18,9 @@ import dev.slipway.images.BuildTarget;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.Sha256;
+import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.steps.OutputStep;
+import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.locks.FamilyLocks;
 import dev.slipway.locks.FamilyPackages;
@@ -42,8 +44,9 @@ import java.util.function.Consumer;
 /**
  * Families that install Debian packages or wheels get a base image Slipway writes itself, because Jib's file-entry
  * layers cannot carry setuid bits, hardlinks or ownership: the parent's image (or the root base) plus the family's
- * OS layer and Python layer, as a {@code docker save} tarball Jib then builds on (env, labels, files, children,
- * services). Its config carries the plan's {@link ImagePlan#imageHealthCheck()}, which Jib passes on to every image
+ * OS layer and Python layer, which Jib then builds on (env, labels, files, children, services). A registry build
+ * pushes it by digest into the family's repository ({@link RegistryBase}); otherwise it is a {@code docker save}
+ * tarball. Its config carries the plan's {@link ImagePlan#imageHealthCheck()}, which Jib passes on to every image
  * built on it. Every image whose lineage installs packages also gets a CycloneDX SBOM beside the image output,
  * referenced by the label {@value CycloneDxSbom#LABEL}.
  */
@@ -75,21 +78,32 @@ public final class PackagedBaseWriter {
      * A builder on a packaged base tarball, and what identifies that tarball: every input it is made of (where it
      * starts, the architecture, each packaged layer's diff ID), hashed.
      */
-    public record Started(JibContainerBuilder builder, String identity) {
+    public record Started(JibContainerBuilder builder, String identity, Optional<RegistryBase> registryBase) {
     }
 
     /**
      * For a family plan with packaged layers: writes (or reuses) its base tarball and returns a builder on it.
-     * Empty for every other plan, which starts the usual way.
+     * Empty for every other plan, which starts the usual way. With {@code registry} (a registry build's client) a
+     * family that starts from scratch or from a parent this build pushed gets its base as a {@link RegistryBase} in
+     * its own repository instead, its packaged layers uploaded while they are written; it must then be pushed
+     * before Jib runs.
      */
     public Optional<Started> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
-            StepContext context, Consumer<JibEvent> events) throws IOException, InterruptedException {
+            StepContext context, ProgressReporter events, Optional<OciRegistry> registry)
+            throws IOException, InterruptedException {
         if (plan.kind() != ImagePlan.Kind.FAMILY
                 || plan.layers().stream().noneMatch(PackagedBaseWriter::buildsIntoBase)) {
             return Optional.empty();
         }
+        boolean scratch = parent.isEmpty() && plan.rootBase().filter(Base.Scratch.class::isInstance).isPresent();
+        boolean pushedParent = parent.isPresent() && parent.get().tarball().isEmpty();
+        Optional<LayerUploads> uploads = Optional.empty();
+        if (registry.isPresent() && request.target() instanceof BuildTarget.Registry && (scratch || pushedParent)) {
+            uploads = Optional.of(new LayerUploads(registry.get(), parse(plan.image().text())));
+        }
         List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
-        PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory());
+        PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory(), uploads,
+                events::packaging);
         List<BaseArchive.Layer> layers = new ArrayList<>();
         FamilyPackages own = lineage.get(lineage.size() - 1);
         if (own.debian().isPresent()) {
@@ -101,19 +115,45 @@ public final class PackagedBaseWriter {
         String architecture = plan.packages().stream().flatMap(f -> f.debianSuite().stream())
                 .map(DebianSuite::architecture).findFirst().orElse("amd64");
 
+        if (uploads.isPresent()) {
+            String identity = identity(scratch ? "scratch" : parent.get().digest(), architecture, layers, plan);
+            RegistryBase.Start start = scratch
+                    ? RegistryBase.Start.scratch(architecture)
+                    : RegistryBase.Start.of(registry.get(), parse(parent.get().image()), parent.get().digest());
+            RegistryBase base = RegistryBase.of(parse(plan.image().text()), start, layers, plan.imageHealthCheck(),
+                    uploads.get());
+            ImageReference reference = parse(base.reference());
+            RegistryImage image = request.credentials().attachTo(RegistryImage.named(reference), reference,
+                    events::accept);
+            return Optional.of(new Started(Jib.from(image), "packaged base " + identity, Optional.of(base)));
+        }
         Starting starting = starting(plan, parent, request, context, events);
-        // v2: layers compressed by ParallelGzipOutputStream; a base tarball of v1's gzip bytes is not reused
-        StringBuilder key = new StringBuilder("slipway packaged base v2\n").append(starting.identity).append('\n')
-                .append(architecture).append('\n');
-        layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
-        // a base written before the config carried a health check has no such line, so it is not reused
-        key.append("healthcheck ").append(plan.imageHealthCheck().map(Object::toString).orElse("none")).append('\n');
-        String identity = Sha256.hex(key.toString());
+        String identity = identity(starting.identity, architecture, layers, plan);
         Path base = context.cache().staging().resolve("packaged-bases").resolve(identity + ".tar");
         if (!Files.isRegularFile(base)) {
             BaseArchive.write(starting.tarball, layers, architecture, plan.imageHealthCheck(), base);
         }
-        return Optional.of(new Started(Jib.from(TarImage.at(base)), "packaged base " + identity));
+        return Optional.of(new Started(Jib.from(TarImage.at(base)), "packaged base " + identity, Optional.empty()));
+    }
+
+    /** What identifies a packaged base: where it starts, the architecture, its layers and its health check. */
+    private static String identity(String start, String architecture, List<BaseArchive.Layer> layers,
+            ImagePlan plan) {
+        // v2: layers compressed by ParallelGzipOutputStream; a base tarball of v1's gzip bytes is not reused
+        StringBuilder key = new StringBuilder("slipway packaged base v2\n").append(start).append('\n')
+                .append(architecture).append('\n');
+        layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
+        // a base written before the config carried a health check has no such line, so it is not reused
+        key.append("healthcheck ").append(plan.imageHealthCheck().map(Object::toString).orElse("none")).append('\n');
+        return Sha256.hex(key.toString());
+    }
+
+    private static ImageReference parse(String reference) throws IOException {
+        try {
+            return ImageReference.parse(reference);
+        } catch (InvalidImageReferenceException e) {
+            throw new IOException("not an image reference: " + reference, e);
+        }
     }
 
     /** Writes the plan's SBOM and labels the image with its SHA-256; nothing for an image without packages. */

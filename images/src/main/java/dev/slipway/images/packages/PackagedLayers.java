@@ -13,6 +13,8 @@ import dev.slipway.packages.debian.LockedPackage;
 import dev.slipway.packages.debian.PackageFetcher;
 import dev.slipway.packages.debian.PackageProblem;
 import dev.slipway.packages.debian.PackageProblems;
+import dev.slipway.images.supplychain.StreamedUpload;
+import dev.slipway.packages.layer.CompressedLayer;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
 import dev.slipway.packages.layer.ParallelGzipOutputStream;
@@ -48,10 +50,30 @@ final class PackagedLayers {
     private final PackageSources sources;
     private final Path fleetDirectory;
 
+    private final Optional<LayerUploads> uploads;
+    private final Progress progress;
+
+    /** How far a layer being written is: its tar bytes and compressed bytes so far. */
+    interface Progress {
+        void wrote(String layer, long tarBytes, long compressedBytes, boolean done);
+    }
+
     PackagedLayers(SlipwayCache cache, PackageSources sources, Path fleetDirectory) {
+        this(cache, sources, fleetDirectory, Optional.empty(), (layer, tar, compressed, done) -> {
+        });
+    }
+
+    /**
+     * Layers that, when {@code uploads} is given, are uploaded there while they are written (not when cached), told
+     * to {@code progress} as they go.
+     */
+    PackagedLayers(SlipwayCache cache, PackageSources sources, Path fleetDirectory, Optional<LayerUploads> uploads,
+            Progress progress) {
         this.cache = cache;
         this.sources = sources;
         this.fleetDirectory = fleetDirectory;
+        this.uploads = uploads;
+        this.progress = progress;
     }
 
     Path debs() {
@@ -69,7 +91,7 @@ final class PackagedLayers {
         }
         String createdBy = "slipway: Debian packages of " + own.family().name() + " (" + lock.packages().size()
                 + " from " + lock.source().suite() + ")";
-        return cached(Sha256.hex(key.toString()), createdBy, out -> {
+        return cached(Sha256.hex(key.toString()), createdBy, "Debian layer", out -> {
             List<FetchedPackage> ownDebs = fetch(own);
             // package contents go through a spool file in the cache, so memory does not grow with package sizes
             try (DebLayer layer = new DebLayer(cache.staging())) {
@@ -134,7 +156,7 @@ final class PackagedLayers {
         }
         String createdBy = "slipway: wheels of " + own.family().name() + " ("
                 + own.wheels().get().requirements().size() + " into " + target.sitePackages() + ")";
-        return cached(Sha256.hex(key.toString()), createdBy, out -> {
+        return cached(Sha256.hex(key.toString()), createdBy, "wheel layer", out -> {
             try {
                 // wheels and their unpacked files stream through the cache, never memory
                 return new WheelInstaller(sources.wheelsFor(own.wheels().get().indexes(), fleetDirectory), target,
@@ -159,35 +181,142 @@ final class PackagedLayers {
         LayerDigest writeTo(OutputStream out) throws IOException;
     }
 
-    private BaseArchive.Layer cached(String key, String createdBy, LayerWriter writer) throws IOException {
+    private BaseArchive.Layer cached(String key, String createdBy, String label, LayerWriter writer)
+            throws IOException {
         Path dir = cache.root().resolve("packaged-layers");
         Path gzip = dir.resolve(key + ".tar.gz");
         Path diffId = dir.resolve(key + ".diffid");
         if (Files.isRegularFile(gzip) && Files.isRegularFile(diffId)) {
-            return new BaseArchive.Layer(gzip, Files.readString(diffId).strip(), createdBy);
+            List<String> ids = Files.readAllLines(diffId);
+            if (ids.size() < 3) {
+                // written before the blob digest was kept beside the diff ID: hash the file once, and keep it
+                ids = List.of(ids.get(0).strip(), "sha256:" + Sha256.hex(gzip), Long.toString(Files.size(gzip)));
+                writeAtomically(dir, key, diffId, String.join("\n", ids) + "\n");
+            }
+            return new BaseArchive.Layer(gzip, ids.get(0).strip(), ids.get(1).strip(),
+                    Long.parseLong(ids.get(2).strip()),
+                    createdBy);
         }
         Files.createDirectories(dir);
         Path partial = Files.createTempFile(dir, key, ".partial");
+        Optional<StreamedUpload> upload = Optional.empty();
         try {
-            // deflated on every core, hashed on the way: the diff ID comes from the same pass
-            ParallelGzipOutputStream compressor = new ParallelGzipOutputStream(Files.newOutputStream(partial));
+            OutputStream file = Files.newOutputStream(partial);
+            upload = uploads.isPresent() ? uploads.get().start() : Optional.empty();
+            // deflated on every core, hashed on the way: the diff ID and the digest come from the same pass; a
+            // registry build uploads the compressed bytes as they come
+            Counted compressed = new Counted(upload.isPresent() ? new Tee(file, upload.get()) : file);
+            ParallelGzipOutputStream compressor = new ParallelGzipOutputStream(compressed);
             LayerDigest tar;
-            try (OutputStream out = new BufferedOutputStream(compressor, 1 << 16)) {
+            Counted counted = new Counted(compressor) {
+                @Override
+                void counted(long bytes) {
+                    progress.wrote(label, bytes, compressed.count, false);
+                }
+            };
+            try (OutputStream out = new BufferedOutputStream(counted, 1 << 16)) {
                 tar = writer.writeTo(out);
             }
-            LayerDigest digest = compressor.result().uncompressed();
+            progress.wrote(label, counted.count, compressed.count, true);
+            CompressedLayer result = compressor.result();
+            LayerDigest digest = result.uncompressed();
             if (!digest.equals(tar)) {
                 throw new IOException(
                         "layer " + key + ": the tar writer counted " + tar + ", its compressor " + digest);
             }
+            String blob = "sha256:" + result.sha256();
+            if (upload.isPresent()) {
+                uploads.get().finished(blob, upload.get().finish(blob));
+            }
             Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the diff ID last: a layer counts as cached only once both are complete
-            Path idPartial = Files.createTempFile(dir, key, ".partial");
-            Files.writeString(idPartial, digest.diffId() + "\n");
-            Files.move(idPartial, diffId, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new BaseArchive.Layer(gzip, digest.diffId(), createdBy);
+            writeAtomically(dir, key, diffId, digest.diffId() + "\n" + blob + "\n" + result.size() + "\n");
+            return new BaseArchive.Layer(gzip, digest.diffId(), blob, result.size(), createdBy);
+        } finally {
+            upload.ifPresent(StreamedUpload::close);
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static void writeAtomically(Path dir, String key, Path file, String content) throws IOException {
+        Path partial = Files.createTempFile(dir, key, ".partial");
+        try {
+            Files.writeString(partial, content);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /** Counts what passes, and says so every {@value #TELL_EVERY} bytes. */
+    private static class Counted extends OutputStream {
+        private static final long TELL_EVERY = 16L << 20;
+        private final OutputStream out;
+        volatile long count;
+        private long told;
+
+        Counted(OutputStream out) {
+            this.out = out;
+        }
+
+        void counted(long bytes) {
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+            if (count - told >= TELL_EVERY) {
+                told = count;
+                counted(count);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    /** Writes to both: the layer's file first, then its streamed upload (which never fails a write). */
+    private static final class Tee extends OutputStream {
+        private final OutputStream file;
+        private final OutputStream upload;
+
+        Tee(OutputStream file, OutputStream upload) {
+            this.file = file;
+            this.upload = upload;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            file.write(b, off, len);
+            upload.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            file.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 

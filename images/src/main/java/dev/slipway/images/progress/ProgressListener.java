@@ -14,6 +14,13 @@ public interface ProgressListener {
     default void progressed(ImageProgress progress) {
     }
 
+    /**
+     * A layer Slipway writes itself (Debian packages, wheels) is {@code tarBytes} along, {@code compressedBytes}
+     * compressed; told every few MiB and once more with {@code done} when it is complete.
+     */
+    default void packaging(String image, String layer, long tarBytes, long compressedBytes, boolean done) {
+    }
+
     default void finished(BuiltImage image) {
     }
 

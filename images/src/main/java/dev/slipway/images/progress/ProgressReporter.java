@@ -43,6 +43,8 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     private int blobsStarted;
     private int blobsSkipped;
     private int mountedAhead;
+    private int pushedAhead;
+    private long bytesPushedAhead;
     private long blobBytesStarted;
     private final Map<String, Long> blobSizes = new HashMap<>();
     private final Set<String> uploaded = new HashSet<>();
@@ -125,11 +127,23 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         mountedAhead += blobs;
     }
 
+    /** Tells the listener how far a layer Slipway writes itself is (see {@link ProgressListener#packaging}). */
+    public void packaging(String layer, long tarBytes, long compressedBytes, boolean done) {
+        listener.packaging(image, layer, tarBytes, compressedBytes, done);
+    }
+
+    /** Counts blobs Slipway uploaded itself before Jib ran (a packaged base's layers and config), and their bytes. */
+    public synchronized void pushedAhead(int blobs, long bytes) {
+        pushedAhead += blobs;
+        bytesPushedAhead += bytes;
+    }
+
     /** Blobs uploaded (and their bytes), mounted, and found already in the registry. */
     public synchronized ImageWork work() {
-        long bytes = uploaded.stream().mapToLong(digest -> blobSizes.getOrDefault(digest, 0L)).sum();
+        long bytes = bytesPushedAhead
+                + uploaded.stream().mapToLong(digest -> blobSizes.getOrDefault(digest, 0L)).sum();
         int mounted = mountedAhead + Math.max(0, blobsStarted - blobsSkipped - uploaded.size());
-        return new ImageWork(false, layersBuilt, uploaded.size(), mounted, blobsSkipped, bytes);
+        return new ImageWork(false, layersBuilt, pushedAhead + uploaded.size(), mounted, blobsSkipped, bytes);
     }
 
     /** Bytes of every blob Jib handled for this image (its compressed layers and config, when pushing). */

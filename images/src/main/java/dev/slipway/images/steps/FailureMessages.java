@@ -66,6 +66,9 @@ public final class FailureMessages {
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
             return "cannot reach registry " + registry + ": " + firstLine(e.getMessage());
         }
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            return "cannot reach registry " + registry + ": the connection was closed (is it running?)";
+        }
         if (e instanceof UnknownHostException) {
             return "cannot reach registry " + registry + ": unknown host " + e.getMessage();
         }
@@ -89,7 +92,7 @@ public final class FailureMessages {
         Throwable e = thrown;
         while ((e instanceof ExecutionException || e instanceof CompletionException
                 || (e instanceof IOException && e.getCause() instanceof IOException
-                        && !(e instanceof java.nio.file.FileSystemException)))
+                        && !(e instanceof java.nio.file.FileSystemException) && !(e instanceof ConnectException)))
                 && e.getCause() != null) {
             e = e.getCause();
         }

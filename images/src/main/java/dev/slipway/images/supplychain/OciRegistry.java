@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -131,25 +132,82 @@ public final class OciRegistry {
     /** Uploads {@code content} unless the repository has it already; returns its digest. */
     public String pushBlob(ImageReference image, byte[] content) throws IOException {
         String digest = "sha256:" + Sha256.hex(content);
-        HttpResponse<byte[]> head = send(image, true, HttpRequest.newBuilder(url(image, "blobs/" + digest))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
-        if (head.statusCode() == 200) {
+        if (hasBlob(image, digest)) {
             return digest;
         }
+        URI upload = startUpload(image);
+        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
+        expect(done, 201, "upload blob " + digest + " to " + repository(image));
+        return digest;
+    }
+
+    /**
+     * Uploads the blob in {@code file} (whose SHA-256 is {@code digest}) unless the repository has it already, in one
+     * PUT read straight from the file. True if it was uploaded, false if the registry had it.
+     */
+    public boolean pushBlob(ImageReference image, Path file, String digest) throws IOException {
+        if (hasBlob(image, digest)) {
+            return false;
+        }
+        URI upload = startUpload(image);
+        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(file)));
+        expect(done, 201, "upload blob " + digest + " to " + repository(image));
+        return true;
+    }
+
+    /** Whether {@code image}'s repository has blob {@code digest} (one HEAD). */
+    public boolean hasBlob(ImageReference image, String digest) throws IOException {
+        HttpResponse<byte[]> head = send(image, true, HttpRequest.newBuilder(url(image, "blobs/" + digest))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        return head.statusCode() == 200;
+    }
+
+    /**
+     * Starts a blob upload whose bytes are written as they are made (one chunked PATCH) and which is committed under
+     * its digest only once complete: see {@link StreamedUpload}.
+     */
+    public StreamedUpload streamBlob(ImageReference image) throws IOException {
+        URI upload = startUpload(image);
+        String scope = "repository:" + image.getRepository() + ":pull,push";
+        HttpRequest.Builder patch = HttpRequest.newBuilder(upload).version(HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/octet-stream");
+        String authorization = authorizations.get(image.getRegistry() + " " + scope);
+        if (authorization != null) {
+            patch.header("Authorization", authorization);
+        }
+        return new StreamedUpload(this, image, patch);
+    }
+
+    /** Commits a streamed upload whose PATCH answered with {@code location}; see {@link StreamedUpload#finish}. */
+    void commitUpload(ImageReference image, String location, String digest) throws IOException {
+        URI upload = url(image, "").resolve(location);
+        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        expect(done, 201, "commit blob " + digest + " to " + repository(image));
+    }
+
+    <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+            HttpResponse.BodyHandler<T> body) {
+        return http.sendAsync(request, body);
+    }
+
+    private URI startUpload(ImageReference image) throws IOException {
         HttpResponse<byte[]> start = send(image, true, HttpRequest.newBuilder(url(image, "blobs/uploads/"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         expect(start, 202, "start a blob upload to " + repository(image));
         String location = start.headers().firstValue("Location").orElseThrow(() -> new IOException(
                 repository(image) + ": the registry started an upload without a Location"));
-        URI upload = url(image, "").resolve(location);
+        return url(image, "").resolve(location);
+    }
+
+    private static URI withDigest(URI upload, String digest) {
         String query = (upload.getRawQuery() == null ? "" : upload.getRawQuery() + "&") + "digest="
                 + URLEncoder.encode(digest, StandardCharsets.UTF_8);
-        URI put = URI.create(upload.getScheme() + "://" + upload.getRawAuthority() + upload.getRawPath() + "?" + query);
-        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(put)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
-        expect(done, 201, "upload blob " + digest + " to " + repository(image));
-        return digest;
+        return URI.create(upload.getScheme() + "://" + upload.getRawAuthority() + upload.getRawPath() + "?" + query);
     }
 
     /**
@@ -235,6 +293,11 @@ public final class OciRegistry {
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
             return http.send(request, body);
+        } catch (IOException e) {
+            // the JDK's own messages are often empty (a refused or closed connection): say what was asked of whom
+            throw new IOException("cannot " + request.method() + " " + request.uri().getScheme() + "://"
+                    + request.uri().getRawAuthority() + request.uri().getRawPath() + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);

@@ -72,7 +72,9 @@ class BaseArchiveHealthCheckTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzip))) {
             out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        return new BaseArchive.Layer(gzip, "sha256:" + content.repeat(64), "test layer " + content);
+        return new BaseArchive.Layer(gzip, "sha256:" + content.repeat(64),
+                "sha256:" + dev.slipway.images.Sha256.hex(gzip),
+                Files.size(gzip), "test layer " + content);
     }
 
     private static JsonNode config(Path tarball) throws IOException {

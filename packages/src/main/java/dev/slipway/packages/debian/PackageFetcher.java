@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Brings the .deb files of a lock into a content-addressed cache ({@code CACHE/sha256/ab/abcd…})
@@ -22,6 +27,8 @@ import java.util.Objects;
  * is refused, naming the package and the family, and is never kept in the cache.
  */
 public final class PackageFetcher {
+    /** Packages fetched and verified at once: enough to fill the cores with hashing, few enough for a mirror. */
+    private static final int PARALLEL = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Path cache;
     private final Mirror mirror;
@@ -35,21 +42,48 @@ public final class PackageFetcher {
         this.mirror = new Mirror(http);
     }
 
-    /** Every package of the lock, verified, in lock order; or every problem at once. */
+    /**
+     * Every package of the lock, verified, in lock order; or every problem at once. Packages are fetched and hashed
+     * a few at a time: for a family of several big packages that is what keeps every core busy.
+     */
     public List<FetchedPackage> fetch(DebianLock lock) throws IOException {
-        List<FetchedPackage> fetched = new ArrayList<>();
-        List<PackageProblem> problems = new ArrayList<>();
-        for (LockedPackage p : lock.packages()) {
-            try {
-                fetched.add(new FetchedPackage(p, fetchOne(lock, p)));
-            } catch (Refused e) {
-                problems.add(new PackageProblem(lock.family(), p.name(), e.getMessage()));
+        List<LockedPackage> packages = lock.packages();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL, packages.size())), r -> {
+            Thread t = new Thread(r, "slipway-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Path>> files = new ArrayList<>();
+            for (LockedPackage p : packages) {
+                files.add(pool.submit(() -> fetchOne(lock, p)));
             }
+            List<FetchedPackage> fetched = new ArrayList<>();
+            List<PackageProblem> problems = new ArrayList<>();
+            for (int i = 0; i < packages.size(); i++) {
+                LockedPackage p = packages.get(i);
+                try {
+                    fetched.add(new FetchedPackage(p, files.get(i).get()));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Refused refused) {
+                        problems.add(new PackageProblem(lock.family(), p.name(), refused.getMessage()));
+                    } else if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    } else {
+                        throw new IOException(p.name() + ": " + e.getCause(), e.getCause());
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new PackageProblems(problems);
+            }
+            return List.copyOf(fetched);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching the packages of " + lock.family(), e);
+        } finally {
+            pool.shutdownNow();
         }
-        if (!problems.isEmpty()) {
-            throw new PackageProblems(problems);
-        }
-        return List.copyOf(fetched);
     }
 
     /** Where a verified file with this hash lives in the cache. */
@@ -77,13 +111,15 @@ public final class PackageFetcher {
         Files.createDirectories(target.getParent());
         Path partial = Files.createTempFile(target.getParent(), p.sha256() + ".", ".partial");
         try {
+            MessageDigest sha256 = sha256();
+            // hashed as it is written: one pass over the bytes
             try (InputStream in = mirror.open(lock.source().mirror(), p.filename());
-                    OutputStream out = Files.newOutputStream(partial)) {
+                    OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
                 in.transferTo(out);
             } catch (FileNotFoundException e) {
                 throw new Refused(what + " is not on the mirror: " + e.getMessage());
             }
-            String problem = mismatch(p, partial);
+            String problem = mismatch(p, Files.size(partial), HexFormat.of().formatHex(sha256.digest()));
             if (problem != null) {
                 throw new Refused(what + " was refused: " + problem + "; the file was not kept");
             }
@@ -97,20 +133,31 @@ public final class PackageFetcher {
     /** Null when {@code file} has the locked size and SHA-256, else what differs. */
     private static String mismatch(LockedPackage p, Path file) throws IOException {
         long size = Files.size(file);
+        // a file of the wrong size is refused without reading it
+        return mismatch(p, size, size == p.size() ? sha256(file) : "");
+    }
+
+    /** Null when {@code size} and {@code sha256} are the locked ones, else what differs. */
+    private static String mismatch(LockedPackage p, long size, String sha256) {
         if (size != p.size()) {
             return "size " + size + " does not match the locked " + p.size();
         }
-        String actual = sha256(file);
-        if (!actual.equals(p.sha256())) {
-            return "SHA-256 " + actual + " does not match the locked " + p.sha256();
+        if (!sha256.equals(p.sha256())) {
+            return "SHA-256 " + sha256 + " does not match the locked " + p.sha256();
         }
         return null;
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -1,0 +1,130 @@
+package dev.slipway.images.packages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.tools.jib.api.ImageReference;
+import dev.slipway.images.Sha256;
+import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.plan.ImageHealthCheck;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A family's packaged base image for a registry build, pushed by Slipway itself into the family's own repository
+ * (by digest, under no tag) for Jib to build on: the parent's layers (already in the registry, mounted into the
+ * repository beforehand) or none, plus the family's packaged layers, and the config {@link BaseArchive} would have
+ * written into a tarball. So a big layer goes from Slipway's cache to the registry once, with no tarball written
+ * around it and no copy into Jib's cache, and Jib finds every base layer in place.
+ *
+ * <p>The manifest is computed before anything is pushed, so its digest (and the image's fingerprint) is known to a
+ * no-op build, which pushes nothing.
+ */
+public final class RegistryBase {
+    static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+    private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    private static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    private static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ImageReference repository;
+    private final List<BaseArchive.Layer> added;
+    private final byte[] config;
+    private final String mediaType;
+    private final byte[] manifest;
+    private final LayerUploads uploads;
+
+    private RegistryBase(ImageReference repository, List<BaseArchive.Layer> added, byte[] config, String mediaType,
+            byte[] manifest, LayerUploads uploads) {
+        this.repository = repository;
+        this.added = added;
+        this.config = config;
+        this.mediaType = mediaType;
+        this.manifest = manifest;
+        this.uploads = uploads;
+    }
+
+    /** The starting image of a registry base: its manifest (empty: scratch) and config, as the registry has them. */
+    record Start(Optional<JsonNode> manifest, ObjectNode config) {
+        static Start scratch(String architecture) {
+            return new Start(Optional.empty(), BaseArchive.scratchConfig(architecture));
+        }
+
+        /** {@code image} (pinned) as the registry has it: its manifest and config, read with two requests. */
+        static Start of(OciRegistry registry, ImageReference image, String digest) throws IOException {
+            JsonNode manifest = registry.manifest(image, digest).orElseThrow(() -> new IOException(
+                    OciRegistry.repository(image) + " has no manifest " + digest)).json();
+            String configDigest = manifest.path("config").path("digest").asText();
+            byte[] config = registry.blob(image, configDigest).orElseThrow(() -> new IOException(
+                    OciRegistry.repository(image) + " has no config blob " + configDigest));
+            return new Start(Optional.of(manifest), BaseArchive.parseConfig(config));
+        }
+    }
+
+    /** The base of {@code start} plus {@code added} with {@code healthCheck}, to be pushed to {@code repository}. */
+    static RegistryBase of(ImageReference repository, Start start, List<BaseArchive.Layer> added,
+            Optional<ImageHealthCheck> healthCheck, LayerUploads uploads) throws IOException {
+        byte[] config = BaseArchive.extendedConfig(start.config(), added, healthCheck);
+        // the parent's schema, so its layer descriptors and the new ones agree; Docker's for scratch, as Jib pushes
+        String mediaType = start.manifest().map(m -> m.path("mediaType").asText(DOCKER_MANIFEST))
+                .filter(t -> !t.isEmpty()).orElse(DOCKER_MANIFEST);
+        boolean oci = mediaType.equals(OciRegistry.OCI_MANIFEST);
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", mediaType);
+        manifest.putObject("config").put("mediaType", oci ? OCI_CONFIG : DOCKER_CONFIG).put("size", config.length)
+                .put("digest", "sha256:" + Sha256.hex(config));
+        ArrayNode layers = manifest.putArray("layers");
+        start.manifest().ifPresent(m -> m.path("layers").forEach(layers::add));
+        for (BaseArchive.Layer layer : added) {
+            layers.addObject().put("mediaType", oci ? OCI_LAYER : DOCKER_LAYER).put("size", layer.size())
+                    .put("digest", layer.digest());
+        }
+        return new RegistryBase(repository, List.copyOf(added), config, mediaType, JSON.writeValueAsBytes(manifest),
+                uploads);
+    }
+
+    /** {@code registry/repository@sha256:…} of the base manifest, for Jib. */
+    public String reference() {
+        return repository.getRegistry() + "/" + repository.getRepository() + "@" + digest();
+    }
+
+    public String digest() {
+        return "sha256:" + Sha256.hex(manifest);
+    }
+
+    /** The compressed bytes of the family's own packaged layers (not the parent's). */
+    public long addedBytes() {
+        return added.stream().mapToLong(BaseArchive.Layer::size).sum();
+    }
+
+    /** What pushing the base did: blobs and bytes uploaded from files here (streamed ones are counted apart). */
+    public record Pushed(int blobs, long bytes, int streamed, long streamedBytes) {
+    }
+
+    /**
+     * Pushes the packaged layers not streamed in already, the config and the manifest (by digest: no tag). The
+     * parent's layers must be in the repository already; the registry refuses a manifest naming a missing blob.
+     */
+    public Pushed push(OciRegistry registry) throws IOException {
+        int blobs = 0;
+        long bytes = 0;
+        int streamed = 0;
+        long streamedBytes = 0;
+        for (BaseArchive.Layer layer : added) {
+            if (uploads.committed(layer.digest())) {
+                streamed++;
+                streamedBytes += layer.size();
+            } else if (registry.pushBlob(repository, layer.gzip(), layer.digest())) {
+                blobs++;
+                bytes += layer.size();
+            }
+        }
+        registry.pushBlob(repository, config);
+        registry.putManifest(repository, digest(), mediaType, manifest);
+        return new Pushed(blobs, bytes, streamed, streamedBytes);
+    }
+}
