@@ -55,6 +55,25 @@ class StreamedUploadTest {
     }
 
     @Test
+    void aRegistryThatWantsCredentialsGetsThemForTheStreamedUploadToo() throws Exception {
+        String password = java.util.UUID.randomUUID().toString();
+        try (LocalRegistry registry = LocalRegistry.startWithHtpasswd("builder", password)) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.fromEnvironment(java.util.Map.of(
+                    RegistryCredentials.USERNAME_VARIABLE, "builder", RegistryCredentials.PASSWORD_VARIABLE,
+                    password)), true);
+            ImageReference repository = ImageReference.parse(registry.host() + "/slipway/private");
+            byte[] content = content(3 * CHUNK);
+            String digest = "sha256:" + Sha256.hex(content);
+
+            try (StreamedUpload upload = client.streamBlob(repository)) {
+                writeInChunks(upload, content);
+                assertEquals(Optional.empty(), upload.finish(digest));
+            }
+            assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
+        }
+    }
+
+    @Test
     void aWrongDigestOrAnAbandonedUploadLeavesNoBlob() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
