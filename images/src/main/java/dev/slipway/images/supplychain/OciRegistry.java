@@ -132,14 +132,7 @@ public final class OciRegistry {
     /** Uploads {@code content} unless the repository has it already; returns its digest. */
     public String pushBlob(ImageReference image, byte[] content) throws IOException {
         String digest = "sha256:" + Sha256.hex(content);
-        if (hasBlob(image, digest)) {
-            return digest;
-        }
-        URI upload = startUpload(image);
-        HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)));
-        expect(done, 201, "upload blob " + digest + " to " + repository(image));
+        pushBlob(image, digest, HttpRequest.BodyPublishers.ofByteArray(content));
         return digest;
     }
 
@@ -148,13 +141,17 @@ public final class OciRegistry {
      * PUT read straight from the file. True if it was uploaded, false if the registry had it.
      */
     public boolean pushBlob(ImageReference image, Path file, String digest) throws IOException {
+        return pushBlob(image, digest, HttpRequest.BodyPublishers.ofFile(file));
+    }
+
+    private boolean pushBlob(ImageReference image, String digest, HttpRequest.BodyPublisher content)
+            throws IOException {
         if (hasBlob(image, digest)) {
             return false;
         }
         URI upload = startUpload(image);
         HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)));
+                .header("Content-Type", "application/octet-stream").PUT(content));
         expect(done, 201, "upload blob " + digest + " to " + repository(image));
         return true;
     }
