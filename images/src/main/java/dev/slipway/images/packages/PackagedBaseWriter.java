@@ -117,11 +117,19 @@ public final class PackagedBaseWriter {
 
         if (uploads.isPresent()) {
             String identity = identity(scratch ? "scratch" : parent.get().digest(), architecture, layers, plan);
-            RegistryBase.Start start = scratch
-                    ? RegistryBase.Start.scratch(architecture)
-                    : RegistryBase.Start.of(registry.get(), parse(parent.get().image()), parent.get().digest());
-            RegistryBase base = RegistryBase.of(parse(plan.image().text()), start, layers, plan.imageHealthCheck(),
-                    uploads.get());
+            Path kept = context.cache().staging().resolve("registry-bases");
+            ImageReference repository = parse(plan.image().text());
+            Optional<RegistryBase> known = RegistryBase.kept(kept, identity, repository, layers, uploads.get());
+            RegistryBase base;
+            if (known.isPresent()) {
+                base = known.get();
+            } else {
+                RegistryBase.Start start = scratch
+                        ? RegistryBase.Start.scratch(architecture)
+                        : RegistryBase.Start.of(registry.get(), parse(parent.get().image()), parent.get().digest());
+                base = RegistryBase.of(repository, start, layers, plan.imageHealthCheck(), uploads.get());
+                base.keep(kept, identity);
+            }
             ImageReference reference = parse(base.reference());
             RegistryImage image = request.credentials().attachTo(RegistryImage.named(reference), reference,
                     events::accept);

@@ -9,6 +9,10 @@ import dev.slipway.images.Sha256;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.plan.ImageHealthCheck;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +32,6 @@ public final class RegistryBase {
     private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     private static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     private static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ImageReference repository;
     private final List<BaseArchive.Layer> added;
@@ -45,6 +48,11 @@ public final class RegistryBase {
         this.mediaType = mediaType;
         this.manifest = manifest;
         this.uploads = uploads;
+    }
+
+    /** Started only when a base is made, never for one {@link #kept}: a mapper costs a fresh JVM about 0.2 s. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
     /** The starting image of a registry base: its manifest (empty: scratch) and config, as the registry has them. */
@@ -72,7 +80,7 @@ public final class RegistryBase {
         String mediaType = start.manifest().map(m -> m.path("mediaType").asText(DOCKER_MANIFEST))
                 .filter(t -> !t.isEmpty()).orElse(DOCKER_MANIFEST);
         boolean oci = mediaType.equals(OciRegistry.OCI_MANIFEST);
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", mediaType);
         manifest.putObject("config").put("mediaType", oci ? OCI_CONFIG : DOCKER_CONFIG).put("size", config.length)
@@ -83,8 +91,44 @@ public final class RegistryBase {
             layers.addObject().put("mediaType", oci ? OCI_LAYER : DOCKER_LAYER).put("size", layer.size())
                     .put("digest", layer.digest());
         }
-        return new RegistryBase(repository, List.copyOf(added), config, mediaType, JSON.writeValueAsBytes(manifest),
-                uploads);
+        return new RegistryBase(repository, List.copyOf(added), config, mediaType,
+                Json.MAPPER.writeValueAsBytes(manifest), uploads);
+    }
+
+    /**
+     * The base kept by {@link #keep} under {@code identity}, for {@code repository}; empty if none. A no-op build
+     * finds its bases here, so it neither asks the registry for a parent's config nor starts a JSON mapper.
+     */
+    static Optional<RegistryBase> kept(Path directory, String identity, ImageReference repository,
+            List<BaseArchive.Layer> added, LayerUploads uploads) throws IOException {
+        Path config = directory.resolve(identity + ".config.json");
+        Path manifest = directory.resolve(identity + ".manifest.json");
+        Path mediaType = directory.resolve(identity + ".type");
+        // the media type is written last, so its presence means the other two are complete
+        if (!Files.isRegularFile(mediaType)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RegistryBase(repository, List.copyOf(added), Files.readAllBytes(config),
+                Files.readString(mediaType).strip(), Files.readAllBytes(manifest), uploads));
+    }
+
+    /** Keeps this base's config and manifest under {@code identity} (what it is made of, hashed). */
+    void keep(Path directory, String identity) throws IOException {
+        Files.createDirectories(directory);
+        write(directory, identity + ".config.json", config);
+        write(directory, identity + ".manifest.json", manifest);
+        write(directory, identity + ".type", (mediaType + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Path directory, String name, byte[] content) throws IOException {
+        Path partial = Files.createTempFile(directory, name, ".partial");
+        try {
+            Files.write(partial, content);
+            Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     /** {@code registry/repository@sha256:…} of the base manifest, for Jib. */

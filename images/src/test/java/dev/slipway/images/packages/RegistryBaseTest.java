@@ -82,6 +82,14 @@ class RegistryBaseTest {
                     "the base is pushed by digest only: " + tags.body());
 
             assertEquals(new RegistryBase.Pushed(0, 0, 0, 0), base.push(client), "pushed again, nothing uploads");
+
+            // kept for the next build, which then makes the same base without asking anything of the registry
+            base.keep(dir.resolve("kept"), "identity");
+            RegistryBase again = RegistryBase.kept(dir.resolve("kept"), "identity", repository, List.of(os),
+                    new LayerUploads(client, repository)).orElseThrow();
+            assertEquals(base.reference(), again.reference());
+            assertTrue(RegistryBase.kept(dir.resolve("kept"), "other", repository, List.of(os),
+                    new LayerUploads(client, repository)).isEmpty());
         }
     }
 
