@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetImageBuilder {
     private static final int CHECKS_PER_BUILD = 4;
+    /** After families (0) and services (1): nothing waits on an SBOM check but the report. */
+    private static final int SBOM_CHECK_RANK = 2;
     private final LayerSteps layerSteps = new LayerSteps();
     private final Optional<PackagedBaseWriter> packagedBase;
 
@@ -127,6 +129,7 @@ public final class FleetImageBuilder {
         try {
             Map<String, CompletableFuture<BuiltImage>> byImage = new LinkedHashMap<>();
             Map<String, CompletableFuture<BuiltImage>> lastByRepository = new LinkedHashMap<>();
+            Map<String, CompletableFuture<BuiltImage>> reported = new LinkedHashMap<>();
             for (ImagePlan plan : request.plans()) {
                 CompletableFuture<BuiltImage> parent = byImage.get(plan.base());
                 CompletableFuture<Optional<BuiltImage>> ready = parent == null
@@ -140,20 +143,28 @@ public final class FleetImageBuilder {
                 }
                 // Families first: images wait on them, while nothing waits on a service.
                 int rank = plan.kind() == ImagePlan.Kind.FAMILY ? 0 : 1;
-                CompletableFuture<BuiltImage> future = ready.handleAsync((base, failed) -> {
+                CompletableFuture<Prepared> preparing = ready.handleAsync((base, failed) -> {
                     if (failed != null) {
                         throw new SkippedImage(plan.base());
                     }
                     return prepare(plan, base, request, context, pushed, registry, listener);
-                }, checks.at(rank)).thenCompose(prepared -> prepared.upToDate().isPresent()
+                }, checks.at(rank));
+                CompletableFuture<BuiltImage> future = preparing.thenCompose(prepared -> prepared.upToDate().isPresent()
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
                         : CompletableFuture.supplyAsync(
                                 () -> push(prepared, request, context, pushed, registry, mounts, listener),
                                 builds.at(rank)));
                 byImage.put(plan.image().text(), future);
                 lastByRepository.put(plan.image().repository(), future);
+                // An up-to-date image's SBOM is checked off its repository's queue and last: only the report waits.
+                reported.put(plan.image().text(), preparing.thenCompose(prepared -> prepared.recorded()
+                        .filter(record -> record.sbomManifest().isPresent())
+                        .map(record -> CompletableFuture.supplyAsync(
+                                () -> withSbomChecked(prepared.upToDate().orElseThrow(), record, pushed.orElseThrow()),
+                                checks.at(SBOM_CHECK_RANK)))
+                        .orElse(future)));
             }
-            return collect(byImage, request);
+            return collect(reported, request);
         } finally {
             checks.shutdownNow();
             builds.shutdownNow();
@@ -194,10 +205,17 @@ public final class FleetImageBuilder {
         return report;
     }
 
-    /** An image ready for Jib, or already in the registry exactly as planned. */
+    /**
+     * An image ready for Jib, or already in the registry exactly as planned ({@code upToDate}, and {@code recorded}
+     * the push record that says so).
+     */
     private record Prepared(ImagePlan plan, Optional<BuiltImage> parent, JibContainerBuilder builder,
             ProgressReporter reporter, Optional<String> fingerprint, Optional<BuiltImage> upToDate,
-            Optional<RegistryBase> registryBase) {
+            Optional<RegistryBase> registryBase, Optional<PushRecords.Pushed> recorded) {
+    }
+
+    private static BuiltImage withSbomChecked(BuiltImage upToDate, PushRecords.Pushed recorded, PushHistory pushed) {
+        return pushed.sbomStillAttached(upToDate.image(), recorded) ? upToDate.withSbomUpToDate() : upToDate;
     }
 
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
@@ -225,14 +243,17 @@ public final class FleetImageBuilder {
                     ? ImageFingerprint.of(plan.image().text(), start, builder.toContainerBuildPlan(),
                             OutputStep.TOOL_VERSION)
                     : Optional.empty();
-            Optional<PushHistory.Pushed> same = fingerprint.flatMap(f -> pushed.get().upToDate(plan.image().text(), f));
+            Optional<PushRecords.Pushed> same = fingerprint.flatMap(
+                    f -> pushed.get().upToDate(plan.image().text(), f));
             if (same.isPresent()) {
                 BuiltImage built = new BuiltImage(plan, same.get().digest(), same.get().size(), Optional.empty(),
-                        ImageWork.UP_TO_DATE);
+                        ImageWork.UP_TO_DATE, false);
                 listener.finished(built);
-                return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.of(built), registryBase);
+                return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.of(built), registryBase,
+                        same);
             }
-            return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.empty(), registryBase);
+            return new Prepared(plan, parent, builder, reporter, fingerprint, Optional.empty(), registryBase,
+                    Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(plan, e, request, listener);
@@ -263,7 +284,7 @@ public final class FleetImageBuilder {
                     : prepared.reporter().blobBytes()
                             + prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
             BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
-                    outcome.tarball(), prepared.reporter().work());
+                    outcome.tarball(), prepared.reporter().work(), false);
             if (prepared.fingerprint().isPresent()) {
                 pushed.orElseThrow().record(plan.image().text(), prepared.fingerprint().get(), built.digest(), size);
             }

@@ -9,16 +9,12 @@ import com.google.cloud.tools.jib.global.JibSystemProperties;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import dev.slipway.images.supplychain.AttachedSboms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +23,10 @@ import java.util.Optional;
  * the same fingerprint costs one manifest request: when its tag still points at that digest, Jib does not run for
  * it. Anything else — no record, another fingerprint, a tag that is gone or was moved, any error asking — builds
  * the image as usual, so the fast path can only save work, never skip a push that is needed.
+ *
+ * <p>The same holds for the SBOM attached beside each image: once attached, the digest of its tag's manifest is
+ * recorded too ({@link PushRecords}), and for an up-to-date image one more manifest request checks that the tag
+ * still points at it. Then the SBOM is neither rendered nor asked for again; anything else attaches it as usual.
  *
  * <p>The checks use the JDK's plain {@link HttpURLConnection}, which keeps connections alive between them and,
  * for a plain-HTTP registry, never loads TLS. Credentials are looked up only when the registry asks for them.
@@ -42,63 +42,54 @@ final class PushHistory implements AutoCloseable {
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json");
 
-    private final Path directory;
+    private final PushRecords records;
     private final RegistryCredentials credentials;
     private final boolean insecure;
     private FailoverHttpClient jibHttp;
 
     PushHistory(SlipwayCache cache, RegistryCredentials credentials, boolean insecure) {
-        this.directory = cache.root().resolve("pushed");
+        this.records = new PushRecords(cache);
         this.credentials = credentials;
         this.insecure = insecure;
     }
 
-    /** A recorded push: the digest and size (compressed layers and config) of the image. */
-    record Pushed(String digest, long size) {
-    }
-
     /** The recorded push of {@code image}, when its inputs are unchanged and its tag still points at it. */
-    Optional<Pushed> upToDate(String image, String fingerprint) {
-        Optional<Pushed> recorded = read(image, fingerprint);
+    Optional<PushRecords.Pushed> upToDate(String image, String fingerprint) {
+        Optional<PushRecords.Pushed> recorded = records.read(image, fingerprint);
         if (recorded.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            Optional<String> current = digestOfTag(ImageReference.parse(image));
-            return current.isPresent() && current.get().equals(recorded.get().digest()) ? recorded : Optional.empty();
-        } catch (IOException | RegistryException | CredentialRetrievalException | InvalidImageReferenceException
-                | RuntimeException e) {
-            return Optional.empty();
-        }
+        return recorded.get().digest().equals(currentDigest(image, Optional.empty()).orElse(null))
+                ? recorded
+                : Optional.empty();
+    }
+
+    /**
+     * Whether the SBOM recorded for an up-to-date image is still attached: its tag ({@code sha256-<hex>.sbom})
+     * still points at the manifest recorded after it was attached. One {@code HEAD}, as for the image.
+     */
+    boolean sbomStillAttached(String image, PushRecords.Pushed pushed) {
+        return pushed.sbomManifest().isPresent() && pushed.sbomManifest().get()
+                .equals(currentDigest(image, Optional.of(AttachedSboms.tag(pushed.digest()))).orElse(null));
     }
 
     /** Records a finished push; a cache that cannot be written only costs the fast path next time. */
     void record(String image, String fingerprint, String digest, long size) {
-        try {
-            Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, ".pushed-", ".tmp");
-            Files.writeString(temporary, String.join("\n", image, fingerprint, digest, Long.toString(size)) + "\n");
-            Files.move(temporary, file(image), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            // the next build runs Jib for this image, which is correct, only slower
-        }
+        records.recordPush(image, fingerprint, digest, size);
     }
 
-    private Optional<Pushed> read(String image, String fingerprint) {
+    /** The digest {@code image}'s tag, or {@code otherTag} of its repository, points at now; empty on any error. */
+    private Optional<String> currentDigest(String image, Optional<String> otherTag) {
         try {
-            List<String> lines = Files.readAllLines(file(image), StandardCharsets.UTF_8);
-            if (lines.size() == 4 && lines.get(0).equals(image) && lines.get(1).equals(fingerprint)
-                    && lines.get(2).startsWith("sha256:")) {
-                return Optional.of(new Pushed(lines.get(2), Long.parseLong(lines.get(3))));
+            ImageReference reference = ImageReference.parse(image);
+            if (otherTag.isPresent()) {
+                reference = ImageReference.of(reference.getRegistry(), reference.getRepository(), otherTag.get());
             }
+            return digestOfTag(reference);
+        } catch (IOException | RegistryException | CredentialRetrievalException | InvalidImageReferenceException
+                | RuntimeException e) {
             return Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty(); // no record yet, or an unreadable one: build as usual
         }
-    }
-
-    private Path file(String image) {
-        return directory.resolve(Sha256.hex(image));
     }
 
     /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.tools.jib.global.JibSystemProperties;
 import dev.slipway.images.progress.ProgressListener;
+import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.images.supplychain.PushedImageArtifacts;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.validation.Fleet;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +146,25 @@ class RegistryAuthTest {
         assertEquals(5, count(ANONYMOUS_HEAD_REFUSED, log), "one anonymous HEAD per tag, refused:\n" + log);
         assertEquals(5, count(AUTHENTICATED_MANIFEST, log), "then one authenticated manifest check per tag:\n" + log);
         assertEquals(0, count(BLOB_UPLOAD, log), "blob uploads:\n" + log);
+        assertEquals(0, count(MANIFEST_PUT, log), "manifest puts:\n" + log);
+    }
+
+    @Test
+    @Order(5)
+    void anSbomAttachedWithCredentialsIsFoundUpToDateThroughThe401Too() throws Exception {
+        RegistryCredentials right = credentials(USERNAME, password);
+        BuildReport pushed = overPlainHttp(() -> push(right, "cache-right"));
+        new PushedImageArtifacts(new OciRegistry(right, true), new PushRecords(new SlipwayCache(work.resolve(
+                "cache-right")))).attach(pushed.images(), plan -> Optional.empty(), Optional.empty(), 2, one -> {
+                });
+
+        int logBefore = registry.log().length();
+        BuildReport again = overPlainHttp(() -> push(right, "cache-right"));
+        String log = registry.log().substring(logBefore);
+        assertEquals(5, again.upToDate(), log);
+        assertTrue(again.images().stream().allMatch(BuiltImage::sbomUpToDate), "every SBOM is up to date:\n" + log);
+        assertEquals(10, count(ANONYMOUS_HEAD_REFUSED, log), "one anonymous HEAD per image and SBOM tag:\n" + log);
+        assertEquals(10, count(AUTHENTICATED_MANIFEST, log), "then one authenticated check of each:\n" + log);
         assertEquals(0, count(MANIFEST_PUT, log), "manifest puts:\n" + log);
     }
 

@@ -63,7 +63,7 @@ final class ImageBuild {
         printTable(report);
         if (target instanceof BuildTarget.Registry registry) {
             PushedArtifactsPrinter.attach(report, packaged, options.signingKey(target), registry.insecure(),
-                    options.parallelism(), out);
+                    options.parallelism(), cache, out);
         }
         ImageWork work = report.totalWork();
         double seconds = (System.nanoTime() - started) / 1e9;

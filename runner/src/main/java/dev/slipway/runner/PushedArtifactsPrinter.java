@@ -1,7 +1,9 @@
 package dev.slipway.runner;
 
 import dev.slipway.images.BuildReport;
+import dev.slipway.images.PushRecords;
 import dev.slipway.images.RegistryCredentials;
+import dev.slipway.images.SlipwayCache;
 import dev.slipway.images.packages.PackagedBaseWriter;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.supplychain.PushedImageArtifacts;
@@ -19,11 +21,12 @@ final class PushedArtifactsPrinter {
     }
 
     static void attach(BuildReport report, PackagedBaseWriter packaged, Optional<SigningKeys.SigningKey> key,
-            boolean insecure, int parallelism, PrintWriter out) {
+            boolean insecure, int parallelism, SlipwayCache cache, PrintWriter out) {
         OciRegistry registry = new OciRegistry(RegistryCredentials.fromEnvironment(System.getenv()), insecure);
         long started = System.nanoTime();
         try {
-            new PushedImageArtifacts(registry).attach(report.images(), plan -> packagedSbom(packaged.sbomPath(plan)),
+            new PushedImageArtifacts(registry, new PushRecords(cache)).attach(report.images(),
+                    plan -> packagedSbom(packaged.sbomPath(plan)),
                     key, parallelism, attached -> {
                         out.printf("%s  sbom %s%s%n", attached.image().image(), attached.sbomTag(),
                                 attached.signature().map(s -> (s.alreadySigned() ? ", already signed " : ", signed ")

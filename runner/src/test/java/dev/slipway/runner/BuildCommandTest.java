@@ -5,16 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slipway.testkit.LocalRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code build} as a user meets it: what it writes, exit codes, and problems named without stack traces. */
 class BuildCommandTest {
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
     /** A scratch family with one declared file and one service: builds without any base image or network. */
     private static Path writeFleet(Path dir) throws IOException {
@@ -97,6 +106,60 @@ class BuildCommandTest {
         assertTrue(run.err().endsWith("2 image(s) failed, 0 built; no tag was pushed for a failed image.\n"),
                 run.err());
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void aRebuildWithNothingChangedChecksEachSbomWithOneHeadAndAttachesADeletedOneAgain(@TempDir Path dir)
+            throws Exception {
+        Path definition = writeFleet(dir);
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            String[] build = {"build", "--fleet", definition.toString(), "--registry", registry.host() + "/acme",
+                    "--insecure", "--tag", "t1", "--cache", dir.resolve("cache").toString()};
+            CliTest.Run first = CliTest.run(build);
+            assertEquals(0, first.exitCode(), first.out() + first.err());
+            String web = registry.host() + "/acme/tiny/web:t1-box";
+            Matcher webSbom = Pattern.compile("(?m)^" + Pattern.quote(web) + "  sbom (sha256-[0-9a-f]{64}\\.sbom)$")
+                    .matcher(first.out());
+            assertTrue(webSbom.find(), first.out());
+            String webSbomTag = webSbom.group(1);
+
+            int logBefore = registry.log().length();
+            CliTest.Run second = CliTest.run(build);
+            String log = registry.log().substring(logBefore);
+            assertEquals(0, second.exitCode(), second.out() + second.err());
+            assertEquals(sbomLines(first.out()), sbomLines(second.out()), "every image is listed with its SBOM");
+            assertEquals(2, count("\"HEAD /v2/[^ \"]*/manifests/sha256-[0-9a-f]{64}\\.sbom ", log), log);
+            assertEquals(4, count("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/", log),
+                    "one HEAD per image tag and per SBOM tag, nothing else:\n" + log);
+
+            HttpClient http = HttpClient.newHttpClient();
+            String manifests = "http://" + registry.host() + "/v2/acme/tiny/web/manifests/";
+            String manifest = http.send(HttpRequest.newBuilder(URI.create(manifests + webSbomTag))
+                    .header("Accept", OCI_MANIFEST).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).headers().firstValue("Docker-Content-Digest").orElseThrow();
+            HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(manifests + manifest))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, deleted.statusCode(), deleted.body());
+            assertEquals(1, CliTest.run("sbom", "--insecure", web).exitCode(), "the SBOM is gone");
+
+            logBefore = registry.log().length();
+            CliTest.Run third = CliTest.run(build);
+            log = registry.log().substring(logBefore);
+            assertEquals(0, third.exitCode(), third.out() + third.err());
+            assertEquals(sbomLines(first.out()), sbomLines(third.out()));
+            assertEquals(1, count("\"PUT /v2/acme/tiny/web/manifests/" + Pattern.quote(webSbomTag) + " ", log), log);
+            CliTest.Run sbom = CliTest.run("sbom", "--insecure", web);
+            assertEquals(0, sbom.exitCode(), sbom.err());
+            assertTrue(sbom.out().contains("\"bom-ref\":\"" + web + "\""), sbom.out());
+        }
+    }
+
+    private static List<String> sbomLines(String out) {
+        return out.lines().filter(line -> line.contains("  sbom ")).sorted().toList(); // repositories in parallel
+    }
+
+    private static int count(String pattern, String text) {
+        return (int) Pattern.compile(pattern).matcher(text).results().count();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.slipway.images.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
 import java.io.IOException;
@@ -14,36 +14,42 @@ import java.util.Optional;
  * {@value ImageSbom#MEDIA_TYPE}) is the SBOM, tagged {@code sha256-<digest>.sbom} in the image's repository.
  */
 public final class AttachedSboms {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final OciRegistry registry;
 
     public AttachedSboms(OciRegistry registry) {
         this.registry = registry;
     }
 
+    /** The tag an image's SBOM is attached under: {@code sha256-<hex>.sbom} for image digest {@code sha256:<hex>}. */
+    public static String tag(String imageDigest) {
+        return CosignSignatures.artifactTag(imageDigest, "sbom");
+    }
+
+    /** An attached SBOM: its tag, and the digest of the manifest that tag points at. */
+    public record Tagged(String tag, String manifestDigest) {
+    }
+
     /**
-     * Pushes {@code sbom} for {@code image} (a pinned reference); returns the tag it is under. An SBOM with the same
-     * bytes already attached costs one manifest request (a no-op rebuild re-attaches every image's).
+     * Pushes {@code sbom} for {@code image} (a pinned reference) unless the same bytes are attached already (then it
+     * costs one manifest request); returns where it is.
      */
-    public String attach(String image, byte[] sbom) throws IOException {
+    public Tagged attach(String image, byte[] sbom) throws IOException {
         ImageReference reference = CosignSignatures.parse(image);
         String digest = reference.getDigest().orElseThrow(() -> new IOException(image
                 + ": attach an SBOM to a pinned reference (repository@sha256:…)"));
-        String tag = CosignSignatures.artifactTag(digest, "sbom");
+        String tag = tag(digest);
         String sbomDigest = "sha256:" + dev.slipway.images.Sha256.hex(sbom);
         Optional<OciRegistry.Manifest> existing = registry.manifest(reference, tag);
         if (existing.isPresent()) {
             JsonNode layers = existing.get().json().path("layers");
             if (layers.size() == 1 && sbomDigest.equals(layers.get(0).path("digest").asText())) {
-                return tag;
+                return new Tagged(tag, existing.get().digest());
             }
         }
         String blob = registry.pushBlob(reference, sbom);
-        ObjectNode layer = JSON.createObjectNode();
+        ObjectNode layer = JsonNodeFactory.instance.objectNode();
         layer.put("mediaType", ImageSbom.MEDIA_TYPE).put("size", sbom.length).put("digest", blob);
-        CosignSignatures.pushArtifactManifest(registry, reference, tag, List.of(layer));
-        return tag;
+        return new Tagged(tag, CosignSignatures.pushArtifactManifest(registry, reference, tag, List.of(layer)));
     }
 
     /** The SBOM attached to what {@code image} (tag or pinned) points at now, and that digest; empty if none. */
@@ -53,7 +59,7 @@ public final class AttachedSboms {
         if (digest.isEmpty()) {
             throw new IOException(image + ": no such image in " + OciRegistry.repository(reference));
         }
-        String tag = CosignSignatures.artifactTag(digest.get(), "sbom");
+        String tag = tag(digest.get());
         Optional<OciRegistry.Manifest> manifest = registry.manifest(reference, tag);
         if (manifest.isEmpty()) {
             return Optional.empty();

@@ -29,12 +29,16 @@ public final class CosignSignatures {
     public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
     public static final String PAYLOAD_TYPE = "cosign container image signature";
     private static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final OciRegistry registry;
 
     public CosignSignatures(OciRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Jackson starts on first use, not with this class: {@link #artifactTag} needs none. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
     /** What was signed: the image, its digest and the tag that holds the signature. */
@@ -51,7 +55,7 @@ public final class CosignSignatures {
 
     /** The simple-signing payload for {@code repository} at {@code digest}, byte for byte as cosign writes it. */
     public static byte[] payload(String repository, String digest) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode critical = root.putObject("critical");
         critical.putObject("identity").put("docker-reference", repository);
         critical.putObject("image").put("docker-manifest-digest", digest);
@@ -92,7 +96,7 @@ public final class CosignSignatures {
             throw new IOException(image + ": signing failed with the " + key + ": " + e.getClass().getSimpleName());
         }
         String payloadDigest = registry.pushBlob(reference, payload);
-        ObjectNode layer = JSON.createObjectNode();
+        ObjectNode layer = Json.MAPPER.createObjectNode();
         layer.put("mediaType", SIMPLE_SIGNING).put("size", payload.length).put("digest", payloadDigest);
         layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
         layers.add(layer);
@@ -106,7 +110,7 @@ public final class CosignSignatures {
      */
     static String pushArtifactManifest(OciRegistry registry, ImageReference reference, String tag,
             List<JsonNode> layers) throws IOException {
-        ObjectNode config = JSON.createObjectNode();
+        ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("architecture", "").put("created", "0001-01-01T00:00:00Z");
         config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
         config.put("os", "");
@@ -117,7 +121,7 @@ public final class CosignSignatures {
         config.putObject("config");
         byte[] configBytes = bytes(config);
         String configDigest = registry.pushBlob(reference, configBytes);
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_MANIFEST);
         manifest.putObject("config").put("mediaType", CONFIG_TYPE).put("size", configBytes.length)
                 .put("digest", configDigest);
@@ -186,7 +190,7 @@ public final class CosignSignatures {
         }
         JsonNode claims;
         try {
-            claims = JSON.readTree(payload.get()).path("critical");
+            claims = Json.MAPPER.readTree(payload.get()).path("critical");
         } catch (IOException e) {
             return Optional.of("its payload is not JSON");
         }
@@ -234,7 +238,7 @@ public final class CosignSignatures {
 
     static byte[] bytes(JsonNode node) {
         try {
-            return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+            return Json.MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -20,6 +20,11 @@ import java.util.UUID;
  */
 public final class ImageSbom {
     public static final String MEDIA_TYPE = "application/vnd.cyclonedx+json";
+    /**
+     * Changes whenever {@link #render} writes other bytes for the same image: an SBOM recorded as attached by an
+     * earlier format is then attached again (ImageSbomTest pins the bytes, so a change cannot go unnoticed).
+     */
+    public static final String FORMAT = "1";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ImageSbom() {

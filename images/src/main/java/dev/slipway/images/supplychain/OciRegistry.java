@@ -42,7 +42,6 @@ public final class OciRegistry {
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CHALLENGE_PARAMETER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     /** A 200's body as a stream; any other answer is small, so it is read whole for its message. */
     private static final HttpResponse.BodyHandler<InputStream> STREAM_IF_OK = info -> info.statusCode() == 200
@@ -52,21 +51,25 @@ public final class OciRegistry {
 
     private final RegistryCredentials credentials;
     private final boolean insecure;
-    private final HttpClient http;
+    /** Made on first request, like {@link Json}: a no-op build makes none. */
+    private HttpClient httpClient;
     /** Authorization header per registry and scope, once the registry asked for one. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     public OciRegistry(RegistryCredentials credentials, boolean insecure) {
         this.credentials = credentials;
         this.insecure = insecure;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** Jackson starts on first use, not with this class: a no-op build reads no manifest. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
     /** A manifest as the registry stores it; {@code digest} is the SHA-256 of exactly these bytes. */
     public record Manifest(String mediaType, byte[] bytes, String digest) {
         public JsonNode json() throws IOException {
-            return JSON.readTree(bytes);
+            return Json.MAPPER.readTree(bytes);
         }
     }
 
@@ -189,7 +192,7 @@ public final class OciRegistry {
 
     <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
             HttpResponse.BodyHandler<T> body) {
-        return http.sendAsync(request, body);
+        return http().sendAsync(request, body);
     }
 
     private URI startUpload(ImageReference image) throws IOException {
@@ -289,7 +292,7 @@ public final class OciRegistry {
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
-            return http.send(request, body);
+            return http().send(request, body);
         } catch (IOException e) {
             // the JDK's own messages are often empty (a refused or closed connection): say what was asked of whom
             throw new IOException("cannot " + request.method() + " " + request.uri().getScheme() + "://"
@@ -299,6 +302,14 @@ public final class OciRegistry {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);
         }
+    }
+
+    private synchronized HttpClient http() {
+        if (httpClient == null) {
+            httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return httpClient;
     }
 
     /** The Authorization header for a 401 challenge: Basic with the credential, or a Bearer token from the realm. */
@@ -348,7 +359,7 @@ public final class OciRegistry {
             throw new IOException(image.getRegistry() + ": the token service answered HTTP " + response.statusCode()
                     + " for " + scope + " (" + credentials + ")");
         }
-        JsonNode token = JSON.readTree(response.body());
+        JsonNode token = Json.MAPPER.readTree(response.body());
         String value = token.path("token").asText(token.path("access_token").asText(""));
         if (value.isEmpty()) {
             throw new IOException(image.getRegistry() + ": the token service answered without a token");

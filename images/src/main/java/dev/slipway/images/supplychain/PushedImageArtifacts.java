@@ -1,6 +1,7 @@
 package dev.slipway.images.supplychain;
 
 import dev.slipway.images.BuiltImage;
+import dev.slipway.images.PushRecords;
 import dev.slipway.images.supplychain.SigningKeys.SigningKey;
 import dev.slipway.plan.ImagePlan;
 import java.io.IOException;
@@ -20,14 +21,17 @@ import java.util.function.Function;
 /**
  * What goes into the registry beside every pushed image once it is built: its SBOM ({@code sha256-<digest>.sbom})
  * and, with a signing key, its cosign signature ({@code sha256-<digest>.sig}). Each image is reported as soon as
- * its artifacts are pushed.
+ * its artifacts are pushed. An SBOM the build found still attached ({@link BuiltImage#sbomUpToDate}) is neither
+ * rendered nor asked for; every other one is attached and then recorded in {@code records}, for the next build.
  */
 public final class PushedImageArtifacts {
 
     private final OciRegistry registry;
+    private final PushRecords records;
 
-    public PushedImageArtifacts(OciRegistry registry) {
+    public PushedImageArtifacts(OciRegistry registry, PushRecords records) {
         this.registry = registry;
+        this.records = records;
     }
 
     /** One image's attached artifacts. */
@@ -61,10 +65,14 @@ public final class PushedImageArtifacts {
                     List<Attached> done = new ArrayList<>();
                     for (BuiltImage image : repository) {
                         String pinned = image.pinnedReference();
-                        byte[] sbom = ImageSbom.render(image.plan(), image.digest(),
-                                Optional.ofNullable(digests.get(image.plan().base())),
-                                packagedSbom.apply(image.plan()));
-                        String sbomTag = sboms.attach(pinned, sbom);
+                        String sbomTag = AttachedSboms.tag(image.digest());
+                        if (!image.sbomUpToDate()) {
+                            byte[] sbom = ImageSbom.render(image.plan(), image.digest(),
+                                    Optional.ofNullable(digests.get(image.plan().base())),
+                                    packagedSbom.apply(image.plan()));
+                            records.recordAttachedSbom(image.image(), image.digest(),
+                                    sboms.attach(pinned, sbom).manifestDigest());
+                        }
                         Optional<CosignSignatures.Signed> signed = Optional.empty();
                         if (key.isPresent()) {
                             signed = Optional.of(signatures.sign(pinned, key.get()));

@@ -22,7 +22,7 @@ class AttachedSbomsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BASE_DIGEST = "sha256:" + "a3".repeat(32);
 
-    private static ImagePlan plan(String image) {
+    static ImagePlan plan(String image) {
         return new ImagePlan(ImagePlan.Kind.FAMILY, "base-python", Optional.empty(),
                 dev.slipway.model.ImageReference.parse(image),
                 "docker.io/library/python:3.11-slim-bookworm@" + BASE_DIGEST, Optional.empty(),
@@ -46,14 +46,17 @@ class AttachedSbomsTest {
                     "the same image renders the same bytes");
 
             AttachedSboms sboms = new AttachedSboms(client);
-            String tag = sboms.attach(TestImages.pinned(image, digest), sbom);
+            AttachedSboms.Tagged attached = sboms.attach(TestImages.pinned(image, digest), sbom);
+            String tag = attached.tag();
             assertEquals("sha256-" + digest.substring(7) + ".sbom", tag);
+            assertEquals(AttachedSboms.tag(digest), tag);
             JsonNode layer = client.manifest(ImageReference.parse(image), tag).orElseThrow().json().path("layers")
                     .get(0);
             assertEquals("application/vnd.cyclonedx+json", layer.path("mediaType").asText());
 
             String manifestDigest = client.manifest(ImageReference.parse(image), tag).orElseThrow().digest();
-            assertEquals(tag, sboms.attach(TestImages.pinned(image, digest), sbom));
+            assertEquals(manifestDigest, attached.manifestDigest(), "attach names the manifest it put");
+            assertEquals(attached, sboms.attach(TestImages.pinned(image, digest), sbom));
             assertEquals(manifestDigest, client.manifest(ImageReference.parse(image), tag).orElseThrow().digest(),
                     "the same SBOM again leaves the attached one as it is");
 
