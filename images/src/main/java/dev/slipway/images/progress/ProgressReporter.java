@@ -129,6 +129,11 @@ public final class ProgressReporter implements Consumer<JibEvent> {
 
     /** Tells the listener how far a layer Slipway writes itself is (see {@link ProgressListener#packaging}). */
     public void packaging(String layer, long tarBytes, long compressedBytes, boolean done) {
+        if (done) {
+            synchronized (this) {
+                layersBuilt++;
+            }
+        }
         listener.packaging(image, layer, tarBytes, compressedBytes, done);
     }
 
