@@ -11,6 +11,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -38,6 +44,8 @@ public final class DebLayer implements Closeable {
     private final List<List<String>> fileLists = new ArrayList<>();
     private final Path spoolDirectory;
     private ContentSpool spool;
+    /** The spools {@link #addPackages} unpacked into, one per worker thread. */
+    private final List<ContentSpool> workerSpools = new ArrayList<>();
 
     /** A layer whose package contents are spooled in the system's temporary directory. */
     public DebLayer() {
@@ -59,10 +67,10 @@ public final class DebLayer implements Closeable {
 
     /** Unpacks one .deb; its files replace those of packages added before. */
     public DebLayer addPackage(Path deb) throws IOException {
-        if (spool == null) {
-            spool = ContentSpool.create(spoolDirectory);
-        }
-        DebArchive archive = DebArchive.read(deb, spool);
+        return add(DebArchive.read(deb, spool()));
+    }
+
+    private DebLayer add(DebArchive archive) {
         controls.add(archive.control());
         List<String> paths = new ArrayList<>();
         for (LayerEntry e : archive.files()) {
@@ -73,12 +81,62 @@ public final class DebLayer implements Closeable {
         return this;
     }
 
-    /** Unpacks fetched packages in the given (lock) order. */
-    public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
-        for (FetchedPackage p : packages) {
-            addPackage(p.file());
+    private synchronized ContentSpool spool() throws IOException {
+        if (spool == null) {
+            spool = ContentSpool.create(spoolDirectory);
         }
-        return this;
+        return spool;
+    }
+
+    /**
+     * Unpacks fetched packages, in the given (lock) order as far as the layer can tell: they are decompressed and
+     * spooled on every core, each worker into a spool of its own (a spool serialises its writers), and added to the
+     * tree one after another in lock order, so the layer's bytes do not depend on which finished first.
+     */
+    public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
+        int workers = Math.min(packages.size(), Runtime.getRuntime().availableProcessors());
+        if (workers <= 1) {
+            for (FetchedPackage p : packages) {
+                addPackage(p.file());
+            }
+            return this;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "slipway-unpack");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<Thread, ContentSpool> own = new ConcurrentHashMap<>();
+        try {
+            List<Future<DebArchive>> archives = new ArrayList<>();
+            for (FetchedPackage p : packages) {
+                archives.add(pool.submit(() -> {
+                    ContentSpool mine = own.get(Thread.currentThread());
+                    if (mine == null) {
+                        mine = ContentSpool.create(spoolDirectory);
+                        synchronized (workerSpools) {
+                            workerSpools.add(mine);
+                        }
+                        own.put(Thread.currentThread(), mine);
+                    }
+                    return DebArchive.read(p.file(), mine);
+                }));
+            }
+            for (Future<DebArchive> archive : archives) {
+                add(archive.get());
+            }
+            return this;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot unpack: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unpacking packages", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Adds a generated file, directory or link; it replaces whatever a package put there. */
@@ -163,6 +221,11 @@ public final class DebLayer implements Closeable {
     public void close() throws IOException {
         if (spool != null) {
             spool.close();
+        }
+        synchronized (workerSpools) {
+            for (ContentSpool worker : workerSpools) {
+                worker.close();
+            }
         }
     }
 }
