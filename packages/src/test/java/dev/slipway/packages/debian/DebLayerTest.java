@@ -116,6 +116,34 @@ class DebLayerTest {
     }
 
     @Test
+    void packagesUnpackedOnEveryCoreMakeTheSameLayerAsOneAfterAnother() throws Exception {
+        // a big first package, so the small ones after it are done first; the later package must still win
+        Path big = deb("alpha", "xz", "first");
+        Files.write(work.resolve("alpha-xz-first/usr/bin/big"), new byte[8 << 20]);
+        Files.delete(big);
+        LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Zxz", "--build",
+                work.resolve("alpha-xz-first").toString(), big.toString());
+        List<Path> debs = List.of(big, deb("beta", "gzip", "second"), deb("gamma", "none", "third"),
+                deb("delta", "zstd", "fourth"));
+        DebLayer oneByOne = new DebLayer();
+        for (Path deb : debs) {
+            oneByOne.addPackage(deb);
+        }
+        List<FetchedPackage> fetched = new java.util.ArrayList<>();
+        for (Path deb : debs) {
+            fetched.add(new FetchedPackage(new LockedPackage(deb.getFileName().toString().split("-")[0],
+                    DebianVersion.parse("1.0"), "amd64", deb.getFileName().toString(), Files.size(deb),
+                    "0".repeat(64)), deb));
+        }
+        try (DebLayer parallel = new DebLayer().addPackages(fetched)) {
+            assertArrayEquals(tar(oneByOne.addDpkgStatus()), tar(parallel.addDpkgStatus()));
+            assertEquals("fourth\n", new String(parallel.tree().get("usr/bin/common").orElseThrow().content()
+                    .bytes(), StandardCharsets.UTF_8), "the last package of the lock wins");
+        }
+        oneByOne.close();
+    }
+
+    @Test
     void buildMtimeDoesNotLeakIntoTheLayer() throws Exception {
         Path a = deb("alpha", "xz", "one");
         byte[] before = tar(new DebLayer().addPackage(a));
