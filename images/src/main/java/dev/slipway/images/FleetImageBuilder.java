@@ -274,6 +274,8 @@ public final class FleetImageBuilder {
             if (prepared.registryBase().isPresent()) {
                 // after the parent's layers are mounted: the registry checks that the manifest's blobs are there
                 RegistryBase.Pushed base = prepared.registryBase().get().push(registry.orElseThrow());
+                prepared.registryBase().get().streamFailures().forEach(failure -> listener.note(plan.image().text(),
+                        "streamed upload " + failure + "; pushed from the cache instead"));
                 prepared.reporter().pushedAhead(base.blobs() + base.streamed(), base.bytes() + base.streamedBytes());
             }
             OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())

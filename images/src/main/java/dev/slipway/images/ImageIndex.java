@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,11 +35,8 @@ public final class ImageIndex {
 
     /** Writes {@code images.json} into {@code directory}, atomically. */
     public static Path write(BuildReport report, Path directory) throws IOException {
-        Files.createDirectories(directory);
         Path file = directory.resolve(FILE_NAME);
-        Path partial = directory.resolve("." + FILE_NAME + ".partial");
-        Files.write(partial, render(report));
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, render(report));
         return file;
     }
 

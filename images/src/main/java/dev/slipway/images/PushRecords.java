@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,15 +88,7 @@ public final class PushRecords {
     /** Replaces the record atomically; false if the cache cannot be written. */
     private boolean write(String image, List<String> lines) {
         try {
-            Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, ".pushed-", ".tmp");
-            try {
-                Files.writeString(temporary, String.join("\n", lines) + "\n");
-                Files.move(temporary, file(image), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            AtomicFiles.write(file(image), String.join("\n", lines) + "\n");
             return true;
         } catch (IOException e) {
             return false;

@@ -55,6 +55,11 @@ final class ProgressPrinter implements ProgressListener {
     }
 
     @Override
+    public void note(String image, String message) {
+        print("  note   " + image + ": " + message);
+    }
+
+    @Override
     public void finished(BuiltImage image) {
         String digest = image.digest().substring(0, Math.min(19, image.digest().length()));
         if (image.work().upToDate()) {

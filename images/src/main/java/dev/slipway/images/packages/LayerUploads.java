@@ -3,10 +3,11 @@ package dev.slipway.images.packages;
 import com.google.cloud.tools.jib.api.ImageReference;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.supplychain.StreamedUpload;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A registry build's uploads of the packaged layers it writes, into the family's own repository while they are
@@ -17,7 +18,7 @@ final class LayerUploads {
     private final OciRegistry registry;
     private final ImageReference repository;
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> failed = new ConcurrentHashMap<>();
+    private final List<String> failed = new CopyOnWriteArrayList<>();
 
     LayerUploads(OciRegistry registry, ImageReference repository) {
         this.registry = registry;
@@ -29,7 +30,7 @@ final class LayerUploads {
         try {
             return Optional.of(registry.streamBlob(repository));
         } catch (java.io.IOException e) {
-            failed.put("(not started)", String.valueOf(e.getMessage()));
+            failed.add("could not start: " + e.getMessage());
             return Optional.empty();
         }
     }
@@ -39,7 +40,7 @@ final class LayerUploads {
         if (failure.isEmpty()) {
             committed.add(digest);
         } else {
-            failed.put(digest, failure.get());
+            failed.add("of " + digest + " failed: " + failure.get());
         }
     }
 
@@ -47,8 +48,8 @@ final class LayerUploads {
         return committed.contains(digest);
     }
 
-    /** Streamed uploads that did not make it, by digest, and why. */
-    Map<String, String> failures() {
-        return Map.copyOf(failed);
+    /** Why streamed uploads did not make it, one line each. */
+    List<String> failures() {
+        return List.copyOf(failed);
     }
 }

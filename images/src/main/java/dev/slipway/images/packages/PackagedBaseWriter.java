@@ -13,6 +13,7 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import dev.slipway.dsl.Base;
 import dev.slipway.dsl.DebianSuite;
+import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.BuildRequest;
 import dev.slipway.images.BuildTarget;
 import dev.slipway.images.BuiltImage;
@@ -171,15 +172,7 @@ public final class PackagedBaseWriter {
         }
         byte[] sbom = CycloneDxSbom.render(plan.image(),
                 FamilyPackages.lineage(plan.packages(), context.fleetDirectory()));
-        Path file = sbomPath(plan);
-        Files.createDirectories(file.getParent());
-        Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
-        try {
-            Files.write(partial, sbom);
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        AtomicFiles.write(sbomPath(plan), sbom);
         builder.addLabel(CycloneDxSbom.LABEL, Sha256.hex(sbom));
     }
 

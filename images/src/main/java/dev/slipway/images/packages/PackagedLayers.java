@@ -1,5 +1,6 @@
 package dev.slipway.images.packages;
 
+import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.SlipwayCache;
 import dev.slipway.locks.FamilyLocks;
@@ -191,7 +192,7 @@ final class PackagedLayers {
             if (ids.size() < 3) {
                 // written before the blob digest was kept beside the diff ID: hash the file once, and keep it
                 ids = List.of(ids.get(0).strip(), "sha256:" + Sha256.hex(gzip), Long.toString(Files.size(gzip)));
-                writeAtomically(dir, key, diffId, String.join("\n", ids) + "\n");
+                AtomicFiles.write(diffId, String.join("\n", ids) + "\n");
             }
             return new BaseArchive.Layer(gzip, ids.get(0).strip(), ids.get(1).strip(),
                     Long.parseLong(ids.get(2).strip()),
@@ -230,20 +231,10 @@ final class PackagedLayers {
             }
             Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the diff ID last: a layer counts as cached only once both are complete
-            writeAtomically(dir, key, diffId, digest.diffId() + "\n" + blob + "\n" + result.size() + "\n");
+            AtomicFiles.write(diffId, digest.diffId() + "\n" + blob + "\n" + result.size() + "\n");
             return new BaseArchive.Layer(gzip, digest.diffId(), blob, result.size(), createdBy);
         } finally {
             upload.ifPresent(StreamedUpload::close);
-            Files.deleteIfExists(partial);
-        }
-    }
-
-    private static void writeAtomically(Path dir, String key, Path file, String content) throws IOException {
-        Path partial = Files.createTempFile(dir, key, ".partial");
-        try {
-            Files.writeString(partial, content);
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
             Files.deleteIfExists(partial);
         }
     }

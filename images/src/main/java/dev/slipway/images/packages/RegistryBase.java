@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
+import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.plan.ImageHealthCheck;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -114,21 +113,9 @@ public final class RegistryBase {
 
     /** Keeps this base's config and manifest under {@code identity} (what it is made of, hashed). */
     void keep(Path directory, String identity) throws IOException {
-        Files.createDirectories(directory);
-        write(directory, identity + ".config.json", config);
-        write(directory, identity + ".manifest.json", manifest);
-        write(directory, identity + ".type", (mediaType + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void write(Path directory, String name, byte[] content) throws IOException {
-        Path partial = Files.createTempFile(directory, name, ".partial");
-        try {
-            Files.write(partial, content);
-            Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        AtomicFiles.write(directory.resolve(identity + ".config.json"), config);
+        AtomicFiles.write(directory.resolve(identity + ".manifest.json"), manifest);
+        AtomicFiles.write(directory.resolve(identity + ".type"), mediaType + "\n");
     }
 
     /** {@code registry/repository@sha256:…} of the base manifest, for Jib. */
@@ -143,6 +130,14 @@ public final class RegistryBase {
     /** The compressed bytes of the family's own packaged layers (not the parent's). */
     public long addedBytes() {
         return added.stream().mapToLong(BaseArchive.Layer::size).sum();
+    }
+
+    /**
+     * Why layers of this base could not be uploaded while they were written, one line each; {@link #push} has sent
+     * them from the cache instead.
+     */
+    public List<String> streamFailures() {
+        return uploads.failures();
     }
 
     /** What pushing the base did: blobs and bytes uploaded from files here (streamed ones are counted apart). */

@@ -21,6 +21,10 @@ public interface ProgressListener {
     default void packaging(String image, String layer, long tarBytes, long compressedBytes, boolean done) {
     }
 
+    /** Something the user should know about an image that did not stop its build (a fallback taken, say). */
+    default void note(String image, String message) {
+    }
+
     default void finished(BuiltImage image) {
     }
 

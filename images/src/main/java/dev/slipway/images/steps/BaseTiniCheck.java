@@ -5,6 +5,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.slipway.dsl.Base;
 import dev.slipway.dsl.Init;
+import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.supplychain.OciRegistry;
@@ -15,7 +16,6 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,10 +170,7 @@ public final class BaseTiniCheck {
     /** A cache that cannot be written only costs reading the base again next time. */
     private static void remember(Path verdict, String answer) {
         try {
-            Files.createDirectories(verdict.getParent());
-            Path temporary = Files.createTempFile(verdict.getParent(), ".verdict-", ".tmp");
-            Files.writeString(temporary, answer + "\n", StandardCharsets.UTF_8);
-            Files.move(temporary, verdict, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(verdict, answer + "\n");
         } catch (IOException e) {
             // next build asks the registry again
         }

@@ -125,6 +125,28 @@ class RegistryBaseTest {
         }
     }
 
+    @Test
+    void aLayerWhoseStreamedUploadFailedIsPushedFromItsFileAndTheFailureIsTold() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
+            ImageReference repository = ImageReference.parse(registry.host() + "/slipway/base-python");
+            BaseArchive.Layer os = layer("os layer");
+            LayerUploads uploads = new LayerUploads(client, repository);
+            try (var streamed = uploads.start().orElseThrow()) {
+                // cut short: what the registry got does not hash to the layer's digest, so it is not committed
+                streamed.write(Files.readAllBytes(os.gzip()), 0, 3);
+                uploads.finished(os.digest(), streamed.finish(os.digest()));
+            }
+            RegistryBase base = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(os),
+                    Optional.empty(), uploads);
+            assertEquals(new RegistryBase.Pushed(1, os.size(), 0, 0), base.push(client));
+            assertArrayEquals(Files.readAllBytes(os.gzip()), client.blob(repository, os.digest()).orElseThrow());
+            assertEquals(1, base.streamFailures().size(), base.streamFailures().toString());
+            assertTrue(base.streamFailures().get(0).startsWith("of " + os.digest() + " failed: "),
+                    base.streamFailures().toString());
+        }
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(node -> values.add(node.asText()));
