@@ -7,8 +7,8 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
+import dev.slipway.packages.layer.HashingInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,11 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +126,8 @@ public final class OciRegistry {
                         + repository(image));
             }
         }
-        return Optional.of(new DigestCheckedStream(response.body(), digest, repository(image)));
+        return Optional
+                .of(HashingInputStream.expecting(response.body(), digest, repository(image) + ": blob " + digest));
     }
 
     /** Uploads {@code content} unless the repository has it already; returns its digest. */
@@ -378,66 +376,6 @@ public final class OciRegistry {
                     + (body.isEmpty()
                             ? ""
                             : " " + credentials.redact(body.substring(0, Math.min(body.length(), 300)))));
-        }
-    }
-
-    /** Passes a blob through while hashing it; at its end, refuses content that does not hash to its digest. */
-    private static final class DigestCheckedStream extends FilterInputStream {
-        private final MessageDigest sha256;
-        private final String digest;
-        private final String repository;
-        private boolean checked;
-
-        DigestCheckedStream(InputStream in, String digest, String repository) {
-            super(in);
-            this.digest = digest;
-            this.repository = repository;
-            try {
-                this.sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JVM has SHA-256", e);
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                sha256.update(b, off, n);
-            } else if (n < 0 && !checked) {
-                checked = true;
-                String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
-                if (!actual.equals(digest)) {
-                    throw new IOException(repository + ": blob " + digest + " does not hash to its digest");
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (read < 0) {
-                    break;
-                }
-                skipped += read;
-            }
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.packages.debian;
 
+import dev.slipway.packages.layer.HashingInputStream;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -114,21 +115,22 @@ public final class PackageIndex {
                 continue;
             }
             String where = source.mirror() + dir + name;
-            HashedStream hashed = new HashedStream(raw, entry.size());
+            HashingInputStream hashed = HashingInputStream.limitedTo(raw, entry.size());
             List<DebianPackage> packages = null;
             IOException unreadable = null;
             String digest;
             try {
                 try {
                     packages = parse(new InputStreamReader(decompressing(name, hashed), StandardCharsets.UTF_8));
-                } catch (HashedStream.SizeExceeded e) {
+                } catch (HashingInputStream.SizeExceeded e) {
                     throw e;
                 } catch (IOException e) {
                     unreadable = e; // reported after the hash check: a tampered file is named as such, not as unparsable
                 }
                 digest = hashed.drainAndDigest();
-            } catch (HashedStream.SizeExceeded e) {
-                throw new IndexRefusedException(source, where + " is " + e.getMessage() + " (tampered or wrong file)");
+            } catch (HashingInputStream.SizeExceeded e) {
+                throw new IndexRefusedException(source, where + " is longer than the " + entry.size()
+                        + " bytes the Release gives (tampered or wrong file)");
             } finally {
                 hashed.close();
             }
