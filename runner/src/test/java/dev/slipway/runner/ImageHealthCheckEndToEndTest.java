@@ -12,8 +12,6 @@ import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.ScratchDirectory;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,9 +46,6 @@ class ImageHealthCheckEndToEndTest {
     static Path fleet;
     /** ok's service and health port, wrong's service and health port */
     static int[] ports = new int[4];
-
-    record Run(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void repositoryLocksAndFleet() throws Exception {
@@ -125,12 +119,10 @@ class ImageHealthCheckEndToEndTest {
                 .replace("WRONG_SERVICE", Integer.toString(ports[2]))
                 .replace("WRONG_HEALTH", Integer.toString(ports[3])));
 
-        Process script = new ProcessBuilder("bash", Path.of("..", "scripts", "make-debian-repo.sh").toString(),
-                fleet.resolve("HealthFleet.java").toString(), fleet.resolve("locks").toString(), repo.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("make-debian-repo.log").toFile()).start();
-        assertTrue(script.waitFor(10, TimeUnit.MINUTES), "make-debian-repo.sh timed out");
-        assertEquals(0, script.exitValue(), Files.readString(work.resolve("make-debian-repo.log")));
-        Run lock = cli("lock", "--fleet", fleet.resolve("HealthFleet.java").toString(), "--debian-mirror",
+        CliRun.makeDebianRepository(Path.of("..", "scripts", "make-debian-repo.sh"),
+                work.resolve("make-debian-repo.log"), fleet.resolve("HealthFleet.java").toString(),
+                fleet.resolve("locks").toString(), repo.toString());
+        CliRun lock = cli("lock", "--fleet", fleet.resolve("HealthFleet.java").toString(), "--debian-mirror",
                 "unsigned:" + repo);
         assertEquals(0, lock.exitCode(), lock.err());
     }
@@ -151,7 +143,7 @@ class ImageHealthCheckEndToEndTest {
             images.put("family", org + "/base-python:" + TAG);
             images.put("ok", org + "/healthfleet/ok:" + TAG + "-mainpc");
             images.put("wrong", org + "/healthfleet/wrong:" + TAG + "-mainpc");
-            Run build = build(org, "cache-a");
+            CliRun build = build(org, "cache-a");
             assertEquals(0, build.exitCode(), build.out() + build.err());
             Map<String, String> pushed = digests(registry, images);
             // the family's Debian layer went to the registry as it was written: no base tarball around it, shown
@@ -185,7 +177,7 @@ class ImageHealthCheckEndToEndTest {
                 }
 
                 // while the checks run: a rebuild from an empty cache, pushed over the same tags
-                Run rebuild = build(org, "cache-b");
+                CliRun rebuild = build(org, "cache-b");
                 assertEquals(0, rebuild.exitCode(), rebuild.out() + rebuild.err());
                 assertTrue(rebuild.out().contains("3 images in ") && rebuild.out().contains(": 0 up to date,"),
                         "an empty cache rebuilds every image: " + rebuild.out());
@@ -203,7 +195,7 @@ class ImageHealthCheckEndToEndTest {
         }
     }
 
-    private static Run build(String org, String cache) {
+    private static CliRun build(String org, String cache) {
         return cli("build", "--fleet", fleet.resolve("HealthFleet.java").toString(), "--registry", org, "--insecure",
                 "--tag", TAG, "--cache", work.resolve(cache).toString());
     }
@@ -265,13 +257,7 @@ class ImageHealthCheckEndToEndTest {
         return values;
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 }

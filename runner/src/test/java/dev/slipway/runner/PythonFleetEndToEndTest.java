@@ -11,8 +11,6 @@ import dev.slipway.testkit.ScratchDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +28,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -62,20 +59,15 @@ class PythonFleetEndToEndTest {
     static Path repo;
     static Path fleet;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void repositoryAndLocks() throws Exception {
         work = Files.createTempDirectory("slipway-python-fleet");
         repo = work.resolve("debian-repo");
         fleet = copyExample(work.resolve("fleet-a"));
         // Debian's client makes the repository; the locks come fresh from what it downloaded today
-        Process script = new ProcessBuilder("bash", EXAMPLE.resolve("make-debian-repo.sh").toString(), repo.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("make-debian-repo.log").toFile()).start();
-        assertTrue(script.waitFor(10, TimeUnit.MINUTES), "make-debian-repo.sh timed out");
-        assertEquals(0, script.exitValue(), Files.readString(work.resolve("make-debian-repo.log")));
-        Run lock = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
+        CliRun.makeDebianRepository(EXAMPLE.resolve("make-debian-repo.sh"), work.resolve("make-debian-repo.log"),
+                repo.toString());
+        CliRun lock = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
                 "unsigned:" + repo);
         assertEquals(0, lock.exitCode(), lock.err());
     }
@@ -102,7 +94,7 @@ class PythonFleetEndToEndTest {
         first.values().forEach(text -> assertTrue(text.startsWith("# slipway debian lock v2\n")
                 && text.contains("\nindex unsigned\n"), text));
 
-        Run again = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
+        CliRun again = cli("lock", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--debian-mirror",
                 "unsigned:" + repo);
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("(unchanged)"), again.out());
@@ -124,7 +116,7 @@ class PythonFleetEndToEndTest {
         server.start();
         try {
             Path overHttp = copyExample(work.resolve("fleet-http"));
-            Run http = cli("lock", "--fleet", overHttp.resolve("ExampleFleet.java").toString(), "--debian-mirror",
+            CliRun http = cli("lock", "--fleet", overHttp.resolve("ExampleFleet.java").toString(), "--debian-mirror",
                     "unsigned:http://127.0.0.1:" + server.getAddress().getPort() + "/");
             assertEquals(0, http.exitCode(), http.err());
             Map<String, String> viaHttp = locks(overHttp);
@@ -144,7 +136,7 @@ class PythonFleetEndToEndTest {
         Path definition = broken.resolve("ExampleFleet.java");
         Files.writeString(definition, Files.readString(definition)
                 .replace("\"tzdata\"", "\"tzdata\", \"no-such-package-xyz\""));
-        Run lock = cli("lock", "--fleet", definition.toString(), "--debian-mirror", "unsigned:" + repo);
+        CliRun lock = cli("lock", "--fleet", definition.toString(), "--debian-mirror", "unsigned:" + repo);
         assertEquals(1, lock.exitCode(), lock.out());
         assertTrue(lock.err().contains("family 'base-utils': package 'no-such-package-xyz' is not in the index"),
                 lock.err());
@@ -156,7 +148,7 @@ class PythonFleetEndToEndTest {
     @Order(2)
     void aRepositoryNothingSignsIsRefusedUnlessNamedUnsigned() throws Exception {
         Path plain = copyExample(work.resolve("fleet-unsigned"));
-        Run lock = cli("lock", "--fleet", plain.resolve("ExampleFleet.java").toString(), "--debian-mirror",
+        CliRun lock = cli("lock", "--fleet", plain.resolve("ExampleFleet.java").toString(), "--debian-mirror",
                 repo.toString());
         assertEquals(1, lock.exitCode(), lock.out());
         assertTrue(lock.err().contains("Debian mirror " + repo.toUri()), lock.err());
@@ -173,7 +165,7 @@ class PythonFleetEndToEndTest {
         try (LocalRegistry registry = LocalRegistry.start();
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             String org = registry.host() + "/slipway";
-            Run build = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--registry", org,
+            CliRun build = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--registry", org,
                     "--insecure", "--tag", TAG, "--cache", work.resolve("cache-a").toString());
             assertEquals(0, build.exitCode(), build.out() + build.err());
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -230,10 +222,10 @@ class PythonFleetEndToEndTest {
         }
         Path outA = work.resolve("out-a");
         Path outB = work.resolve("out-b");
-        Run a = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--out", outA.toString(),
+        CliRun a = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--out", outA.toString(),
                 "--tag", TAG, "--cache", work.resolve("cache-a").toString());
         assertEquals(0, a.exitCode(), a.out() + a.err());
-        Run b = cli("build", "--fleet", other.resolve("ExampleFleet.java").toString(), "--out", outB.toString(),
+        CliRun b = cli("build", "--fleet", other.resolve("ExampleFleet.java").toString(), "--out", outB.toString(),
                 "--tag", TAG, "--cache", work.resolve("cache-b").toString());
         assertEquals(0, b.exitCode(), b.out() + b.err());
         assertEquals(Files.readString(outA.resolve("images.json")), Files.readString(outB.resolve("images.json")));
@@ -262,7 +254,7 @@ class PythonFleetEndToEndTest {
         byte[] bytes = Files.readAllBytes(tini);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(tini, bytes);
-        Run build = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--out",
+        CliRun build = cli("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--out",
                 work.resolve("out-tampered").toString(), "--tag", TAG, "--debian-mirror", tampered.toString(),
                 "--cache", work.resolve("cache-tampered").toString());
         assertEquals(1, build.exitCode(), build.out());
@@ -296,14 +288,14 @@ class PythonFleetEndToEndTest {
         byte[] tampered = wheel.clone();
         tampered[tampered.length / 2] ^= 0x01;
         Files.write(wheelFile, tampered);
-        Run refused = cli(concat(build, "--out", work.resolve("out-wheels-tampered").toString()));
+        CliRun refused = cli(concat(build, "--out", work.resolve("out-wheels-tampered").toString()));
         assertEquals(1, refused.exitCode(), refused.out());
         assertTrue(refused.err().contains("family 'family-web': wheel slipway-hello==1.0"), refused.err());
         assertTrue(refused.err().contains("slipway_hello-1.0-py3-none-any.whl has sha256"), refused.err());
 
         Files.write(wheelFile, wheel);
         Path out = work.resolve("out-wheels");
-        Run built = cli(concat(build, "--out", out.toString()));
+        CliRun built = cli(concat(build, "--out", out.toString()));
         assertEquals(0, built.exitCode(), built.out() + built.err());
         String sbom = Files.readString(out.resolve("sbom/services/notes.mainpc.cdx.json"));
         assertTrue(sbom.contains("pkg:pypi/slipway-hello@1.0"), sbom);
@@ -368,14 +360,8 @@ class PythonFleetEndToEndTest {
         return all.toArray(String[]::new);
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** The example's definition and services, without its committed locks (each test locks or copies its own). */

@@ -8,8 +8,6 @@ import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.ScratchDirectory;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,17 +38,12 @@ class SeedFleetEndToEndTest {
     static Path repo;
     static Path fleet;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void repositoryAndFleetDirectory() throws Exception {
         work = Files.createTempDirectory("slipway-seed-fleet");
         repo = work.resolve("debian-repo");
-        Process script = new ProcessBuilder("bash", SEED.resolve("make-debian-repo.sh").toString(), repo.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("make-debian-repo.log").toFile()).start();
-        assertTrue(script.waitFor(10, TimeUnit.MINUTES), "make-debian-repo.sh timed out");
-        assertEquals(0, script.exitValue(), Files.readString(work.resolve("make-debian-repo.log")));
+        CliRun.makeDebianRepository(SEED.resolve("make-debian-repo.sh"), work.resolve("make-debian-repo.log"),
+                repo.toString());
 
         fleet = Files.createDirectories(work.resolve("fleet"));
         // the seed fleet's committed Debian locks, as a checkout has them
@@ -137,7 +129,7 @@ class SeedFleetEndToEndTest {
         Path relocked = Files.createDirectories(work.resolve("relocked"));
         Files.copy(fleet.resolve("SeedCpuFleet.java"), relocked.resolve("SeedCpuFleet.java"));
         // a dpkg-scanpackages repository has no signature: it is named unsigned, as the committed locks record
-        Run lock = cli("lock", "--fleet", relocked.resolve("SeedCpuFleet.java").toString(), "--debian-mirror",
+        CliRun lock = cli("lock", "--fleet", relocked.resolve("SeedCpuFleet.java").toString(), "--debian-mirror",
                 "unsigned:" + repo);
         assertEquals(0, lock.exitCode(), lock.err());
         for (String family : List.of("base-python", "base-utils", "base-cpu-pydeps", "family-web")) {
@@ -160,7 +152,7 @@ class SeedFleetEndToEndTest {
         try (LocalRegistry registry = LocalRegistry.start();
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             String org = registry.host() + "/slipway";
-            Run build = cli("build", "--fleet", fleet.resolve("SeedCpuFleet.java").toString(), "--dir",
+            CliRun build = cli("build", "--fleet", fleet.resolve("SeedCpuFleet.java").toString(), "--dir",
                     fleet.toString(), "--debian-mirror", repo.toString(), "--registry", org, "--insecure", "--tag",
                     TAG, "--cache", work.resolve("cache").toString());
             assertEquals(0, build.exitCode(), build.out() + build.err());
@@ -236,14 +228,9 @@ class SeedFleetEndToEndTest {
         return Files.readAllLines(lock).stream().filter(line -> line.startsWith("package ")).toList();
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertFalse(err.toString().contains("\tat "), err.toString());
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        CliRun run = CliRun.of(args);
+        assertFalse(run.err().contains("\tat "), run.err());
+        return run;
     }
 }
