@@ -13,7 +13,7 @@ import dev.slipway.images.steps.ContainerConfigStep;
 import dev.slipway.images.steps.OutputStep;
 import dev.slipway.images.steps.FailureMessages;
 import dev.slipway.images.steps.LayerSteps;
-import dev.slipway.images.steps.MountParentLayersStep;
+import dev.slipway.images.steps.ChildImagePush;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
@@ -121,7 +121,15 @@ public final class FleetImageBuilder {
         Optional<OciRegistry> registry = request.target() instanceof BuildTarget.Registry target
                 ? Optional.of(new OciRegistry(request.credentials(), target.insecure()))
                 : Optional.empty();
-        Optional<MountParentLayersStep> mounts = registry.map(MountParentLayersStep::new);
+        Optional<ChildImagePush> children = Optional.empty();
+        if (registry.isPresent()) {
+            try {
+                children = Optional.of(new ChildImagePush(registry.get(), request.cache().applicationLayers()));
+            } catch (IOException e) {
+                throw new FleetBuildException(List.of(new ImageFailure("cache", e.getMessage())), List.of());
+            }
+        }
+        Optional<ChildImagePush> childPush = children;
         // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
         // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
         RankedPool checks = new RankedPool("slipway-check-", request.parallelism() * CHECKS_PER_BUILD);
@@ -152,7 +160,7 @@ public final class FleetImageBuilder {
                 CompletableFuture<BuiltImage> future = preparing.thenCompose(prepared -> prepared.upToDate().isPresent()
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
                         : CompletableFuture.supplyAsync(
-                                () -> push(prepared, request, context, pushed, registry, mounts, listener),
+                                () -> push(prepared, request, context, pushed, registry, childPush, listener),
                                 builds.at(rank)));
                 byImage.put(plan.image().text(), future);
                 lastByRepository.put(plan.image().repository(), future);
@@ -262,33 +270,48 @@ public final class FleetImageBuilder {
         }
     }
 
-    /** Runs Jib for a prepared image towards the target, and records a push for the next build's check. */
+    /**
+     * Pushes a prepared image: Slipway itself if it is built on an image in the registry already (its parent's, or
+     * its packaged base), else Jib towards the target. Records a push for the next build's check.
+     */
     private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, Optional<OciRegistry> registry, Optional<MountParentLayersStep> mounts,
+            Optional<PushHistory> pushed, Optional<OciRegistry> registry, Optional<ChildImagePush> children,
             ProgressListener listener) {
         ImagePlan plan = prepared.plan();
         try {
-            if (mounts.isPresent() && prepared.parent().isPresent()) {
-                prepared.reporter().mountedAhead(mounts.get().mount(plan, prepared.parent().get()));
-            }
+            Optional<ChildImagePush.Manifest> base = Optional.empty();
             if (prepared.registryBase().isPresent()) {
                 // after the parent's layers are mounted: the registry checks that the manifest's blobs are there
-                RegistryBase.Pushed base = prepared.registryBase().get().push(registry.orElseThrow());
+                RegistryBase.Pushed pushedBase = prepared.registryBase().get().push(registry.orElseThrow());
                 prepared.registryBase().get().streamFailures().forEach(failure -> listener.note(plan.image().text(),
                         "streamed upload " + failure + "; pushed from the cache instead"));
-                prepared.reporter().pushedAhead(base.blobs() + base.streamed(), base.bytes() + base.streamedBytes());
+                prepared.reporter().pushedAhead(pushedBase.blobs() + pushedBase.streamed(),
+                        pushedBase.bytes() + pushedBase.streamedBytes());
+                base = Optional.of(prepared.registryBase().get().manifest());
+                children.orElseThrow().known(base.get());
+            } else if (children.isPresent() && prepared.parent().isPresent()) {
+                base = Optional.of(children.get().base(prepared.parent().get()));
             }
-            OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
-                    .run(plan, prepared.builder(), context, prepared.reporter());
-            // a registry base's own layers are this image's too, though Jib found them in place
-            long size = outcome.tarball().isPresent()
-                    ? Files.size(outcome.tarball().get())
-                    : prepared.reporter().blobBytes()
-                            + prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
-            BuiltImage built = new BuiltImage(plan, outcome.container().getDigest().toString(), size,
-                    outcome.tarball(), prepared.reporter().work(), false);
+            // a registry base's own layers are this image's too, though they were pushed before the image
+            long baseBytes = prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
+            BuiltImage built;
+            if (base.isPresent()) {
+                ChildImagePush.Pushed image = children.orElseThrow().push(plan,
+                        prepared.builder().toContainerBuildPlan(), base.get(), prepared.reporter());
+                built = new BuiltImage(plan, image.digest(), image.addedBytes() + baseBytes, Optional.empty(),
+                        prepared.reporter().work(), false);
+            } else {
+                OutputStep.Outcome outcome = OutputStep.forTarget(request.target(), request.credentials())
+                        .run(plan, prepared.builder(), context, prepared.reporter());
+                long size = outcome.tarball().isPresent()
+                        ? Files.size(outcome.tarball().get())
+                        : prepared.reporter().blobBytes() + baseBytes;
+                built = new BuiltImage(plan, outcome.container().getDigest().toString(), size, outcome.tarball(),
+                        prepared.reporter().work(), false);
+            }
             if (prepared.fingerprint().isPresent()) {
-                pushed.orElseThrow().record(plan.image().text(), prepared.fingerprint().get(), built.digest(), size);
+                pushed.orElseThrow().record(plan.image().text(), prepared.fingerprint().get(), built.digest(),
+                        built.size());
             }
             listener.finished(built);
             return built;

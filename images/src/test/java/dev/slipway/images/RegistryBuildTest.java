@@ -48,6 +48,9 @@ class RegistryBuildTest {
             .compile("\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]* HTTP/1.1\" 201");
     private static final Pattern MOUNTED = Pattern
             .compile("\"POST /v2/[^ \"]*/blobs/uploads/\\?mount=[^ \"]* HTTP/1.1\" 201");
+    private static final Pattern UPLOADED_DIGEST = Pattern
+            .compile(
+                    "\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]*digest=(sha256(?:%3A|:)[0-9a-f]{64})[^ \"]* HTTP/1.1\" 201");
     private static final Pattern REQUEST = Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/");
     private static final String MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
@@ -96,6 +99,10 @@ class RegistryBuildTest {
         assertEquals(count(UPLOAD_DONE, log), cold.blobsPushed(), "blob uploads:\n" + log);
         assertEquals(count(MOUNTED, log), cold.blobsMounted(), "blob mounts:\n" + log);
         assertTrue(cold.blobsMounted() > 0, "services mount their family's layers");
+        // a blob is uploaded once in the whole build, then mounted: the machine-profile layer that services of one
+        // family and machine share, though each service has a repository of its own
+        List<String> uploads = UPLOADED_DIGEST.matcher(log).results().map(m -> m.group(1)).toList();
+        assertEquals(new java.util.HashSet<>(uploads).size(), uploads.size(), "a blob uploaded twice:\n" + log);
         // a child mounts its parent's layers: none is downloaded back from the registry to be pushed again
         Pattern layerGet = Pattern.compile("\"GET /v2/[^ \"]*/blobs/(sha256:[0-9a-f]{64}) ");
         List<String> layerDigests = new java.util.ArrayList<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
 import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.Sha256;
+import dev.slipway.images.steps.ChildImagePush;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.plan.ImageHealthCheck;
 import java.io.IOException;
@@ -116,6 +117,11 @@ public final class RegistryBase {
         AtomicFiles.write(directory.resolve(identity + ".config.json"), config);
         AtomicFiles.write(directory.resolve(identity + ".manifest.json"), manifest);
         AtomicFiles.write(directory.resolve(identity + ".type"), mediaType + "\n");
+    }
+
+    /** The base as images are built on it: its repository, manifest and config. */
+    public ChildImagePush.Manifest manifest() {
+        return new ChildImagePush.Manifest(repository, mediaType, manifest, config);
     }
 
     /** {@code registry/repository@sha256:…} of the base manifest, for Jib. */

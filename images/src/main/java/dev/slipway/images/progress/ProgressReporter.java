@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     private int blobsStarted;
     private int blobsSkipped;
     private int mountedAhead;
+    private int ownBlobs;
     private int pushedAhead;
     private long bytesPushedAhead;
     private long blobBytesStarted;
@@ -122,9 +124,56 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         return null;
     }
 
-    /** Counts blobs mounted into the image's repository before Jib ran (Jib then neither pulls nor pushes them). */
-    public synchronized void mountedAhead(int blobs) {
-        mountedAhead += blobs;
+    /** A layer Slipway built itself (not taken from the layer cache). */
+    public synchronized void layerBuilt() {
+        layersBuilt++;
+    }
+
+    /** A blob Slipway mounted into the image's repository from another of the registry's repositories. */
+    public synchronized void mounted() {
+        mountedAhead++;
+    }
+
+    /** A blob Slipway uploaded into the image's repository, of {@code bytes}. */
+    public synchronized void uploaded(long bytes) {
+        pushedAhead++;
+        bytesPushedAhead += bytes;
+    }
+
+    /**
+     * An upload of {@code size} bytes Slipway starts; the listener hears of it as it goes (every 4 MiB, and when
+     * done). Returns what to tell the bytes of each chunk sent.
+     */
+    public LongConsumer uploading(long size) {
+        synchronized (this) {
+            ownBlobs++;
+            bytesTotal += size;
+        }
+        long[] sent = {0};
+        return bytes -> {
+            ImageProgress notice = null;
+            synchronized (this) {
+                boolean wasDone = sent[0] >= size;
+                sent[0] += bytes;
+                bytesDone += bytes;
+                boolean nowDone = !wasDone && sent[0] >= size;
+                if (nowDone) {
+                    layersDone++;
+                }
+                if (nowDone || bytesDone - bytesAtLastNotice >= NOTIFY_EVERY_BYTES) {
+                    bytesAtLastNotice = bytesDone;
+                    notice = snapshot();
+                }
+            }
+            if (notice != null) {
+                listener.progressed(notice);
+            }
+        };
+    }
+
+    /** A blob Slipway found in the image's repository already. */
+    public synchronized void alreadyThere() {
+        blobsSkipped++;
     }
 
     /** Tells the listener how far a layer Slipway writes itself is (see {@link ProgressListener#packaging}). */
@@ -157,6 +206,6 @@ public final class ProgressReporter implements Consumer<JibEvent> {
     }
 
     public synchronized ImageProgress snapshot() {
-        return new ImageProgress(image, layersDone, tasks.size(), bytesDone, bytesTotal);
+        return new ImageProgress(image, layersDone, tasks.size() + ownBlobs, bytesDone, bytesTotal);
     }
 }

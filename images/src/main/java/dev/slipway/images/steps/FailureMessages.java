@@ -69,6 +69,10 @@ public final class FailureMessages {
         if (e instanceof java.nio.channels.ClosedChannelException) {
             return "cannot reach registry " + registry + ": the connection was closed (is it running?)";
         }
+        if (e instanceof java.net.SocketException) {
+            // a reset or broken connection in the middle of a request: the registry went away
+            return "cannot reach registry " + registry + ": " + firstLine(e.getMessage()) + " (is it running?)";
+        }
         if (e instanceof UnknownHostException) {
             return "cannot reach registry " + registry + ": unknown host " + e.getMessage();
         }

@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,6 +140,11 @@ public final class OciRegistry {
         return digest;
     }
 
+    /** Uploads {@code content} (whose SHA-256 is {@code digest}) unless the repository has it; true if uploaded. */
+    public boolean pushBlob(ImageReference image, byte[] content, String digest) throws IOException {
+        return pushBlob(image, digest, HttpRequest.BodyPublishers.ofByteArray(content));
+    }
+
     /**
      * Uploads the blob in {@code file} (whose SHA-256 is {@code digest}) unless the repository has it already, in one
      * PUT read straight from the file. True if it was uploaded, false if the registry had it.
@@ -145,16 +153,64 @@ public final class OciRegistry {
         return pushBlob(image, digest, HttpRequest.BodyPublishers.ofFile(file));
     }
 
+    /**
+     * Uploads the blob in {@code file} (whose SHA-256 is {@code digest}) without asking whether the repository has
+     * it, telling {@code sent} the bytes of each chunk as it goes.
+     */
+    public void uploadBlob(ImageReference image, Path file, String digest, LongConsumer sent) throws IOException {
+        upload(image, digest, counting(HttpRequest.BodyPublishers.ofFile(file), sent));
+    }
+
+    private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher body, LongConsumer sent) {
+        return new HttpRequest.BodyPublisher() {
+            @Override
+            public long contentLength() {
+                return body.contentLength();
+            }
+
+            @Override
+            public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+                body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription subscription) {
+                        subscriber.onSubscribe(subscription);
+                    }
+
+                    @Override
+                    public void onNext(ByteBuffer chunk) {
+                        int bytes = chunk.remaining();
+                        subscriber.onNext(chunk);
+                        sent.accept(bytes);
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        subscriber.onError(failure);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        subscriber.onComplete();
+                    }
+                });
+            }
+        };
+    }
+
     private boolean pushBlob(ImageReference image, String digest, HttpRequest.BodyPublisher content)
             throws IOException {
         if (hasBlob(image, digest)) {
             return false;
         }
+        upload(image, digest, content);
+        return true;
+    }
+
+    private void upload(ImageReference image, String digest, HttpRequest.BodyPublisher content) throws IOException {
         URI upload = startUpload(image);
         HttpResponse<byte[]> done = send(image, true, HttpRequest.newBuilder(withDigest(upload, digest))
                 .header("Content-Type", "application/octet-stream").PUT(content));
         expect(done, 201, "upload blob " + digest + " to " + repository(image));
-        return true;
     }
 
     /** Whether {@code image}'s repository has blob {@code digest} (one HEAD). */

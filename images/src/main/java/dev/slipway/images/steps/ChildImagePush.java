@@ -1,0 +1,333 @@
+package dev.slipway.images.steps;
+
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.buildplan.ContainerBuildPlan;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.LayerObject;
+import com.google.cloud.tools.jib.blob.BlobDescriptor;
+import com.google.cloud.tools.jib.cache.Cache;
+import com.google.cloud.tools.jib.cache.CacheCorruptedException;
+import com.google.cloud.tools.jib.cache.CachedLayer;
+import com.google.cloud.tools.jib.hash.Digests;
+import com.google.cloud.tools.jib.image.Image;
+import com.google.cloud.tools.jib.image.Layer;
+import com.google.cloud.tools.jib.image.ReproducibleLayerBuilder;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
+import com.google.cloud.tools.jib.image.json.ContainerConfigurationTemplate;
+import com.google.cloud.tools.jib.image.json.HistoryEntry;
+import com.google.cloud.tools.jib.image.json.ImageToJsonTranslator;
+import com.google.cloud.tools.jib.image.json.JsonToImageTranslator;
+import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
+import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplateMapper;
+import com.google.common.collect.ImmutableList;
+import dev.slipway.images.BuiltImage;
+import dev.slipway.images.progress.ProgressReporter;
+import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.plan.ImagePlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Pushes an image built on an image already in the same registry (its family's image, or a packaged base Slipway
+ * pushed itself) through the build's one kept-alive {@link OciRegistry} client instead of Jib's push, which makes a
+ * new HTTP client for every image, tries HTTPS first against a plain-HTTP registry and mounts only from the base's
+ * repository.
+ *
+ * <p>The image is assembled from jib-core's own parts, the way its {@code BuildImageStep} does: its application
+ * layer cache and reproducible layer builder, its image model and its JSON. So the bytes, and the digest, are those
+ * Jib makes (a {@code --out} tarball build, which still runs Jib, gives the same digests). The base's layers are
+ * mounted from the base's repository; a layer this build already put into another repository (the machine-profile
+ * layer of each family and machine) is mounted from there; any other blob is uploaded unless the repository has
+ * it. The manifest, that is the tag, goes last: a failed push leaves no tag.
+ *
+ * <pre>{@code
+ * ChildImagePush push = new ChildImagePush(registry, Cache.withDirectory(applicationLayers));
+ * ChildImagePush.Pushed pushed = push.push(plan, builder.toContainerBuildPlan(), push.base(parent), reporter);
+ * }</pre>
+ */
+public final class ChildImagePush {
+    private final OciRegistry registry;
+    private final Cache layers;
+    private final Path layersDirectory;
+    /** Manifests and configs of images this build pushed or read, by digest: what children are built on. */
+    private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
+    /**
+     * One repository (without the registry) known to hold each blob, for cross-repository mounts; completed once
+     * its upload is done ("" if it failed).
+     */
+    private final Map<String, CompletableFuture<String>> holders = new ConcurrentHashMap<>();
+    /** "repository digest" of every blob known to be in a repository already. */
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
+
+    /** @param applicationLayers the directory of Jib's application layer cache, as the Jib builds use it */
+    public ChildImagePush(OciRegistry registry, Path applicationLayers) throws IOException {
+        this.registry = registry;
+        this.layersDirectory = applicationLayers.resolve("layers");
+        try {
+            this.layers = Cache.withDirectory(applicationLayers);
+        } catch (com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
+            throw new IOException("cannot use layer cache " + applicationLayers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An image in the registry: where it is, its manifest (of {@code mediaType}) and config, as stored. */
+    public record Manifest(ImageReference repository, String mediaType, byte[] manifest, byte[] config) {
+        public String digest() {
+            return "sha256:" + dev.slipway.images.Sha256.hex(manifest);
+        }
+    }
+
+    /** What was pushed: the manifest digest, and the bytes of the layers and config the image adds to its base. */
+    public record Pushed(String digest, long addedBytes) {
+    }
+
+    /** Tells this push about an image pushed by other means (a packaged base), so that children need not read it. */
+    public void known(Manifest image) throws IOException {
+        manifests.put(image.digest(), image);
+        for (BuildableManifestTemplate.ContentDescriptorTemplate layer : template(image).getLayers()) {
+            remember(image.repository().getRepository(), layer.getDigest().toString());
+        }
+    }
+
+    /** The parent's manifest and config: as this build pushed them, or read from the registry (two requests). */
+    public Manifest base(BuiltImage parent) throws IOException, InvalidImageReferenceException {
+        Manifest known = manifests.get(parent.digest());
+        if (known != null) {
+            return known;
+        }
+        ImageReference reference = ImageReference.parse(parent.image());
+        OciRegistry.Manifest manifest = registry.manifest(reference, parent.digest()).orElseThrow(
+                () -> new IOException(OciRegistry.repository(reference) + " has no manifest " + parent.digest()
+                        + " (the image " + parent.plan().image() + " is built on)"));
+        String configDigest = manifest.json().path("config").path("digest").asText();
+        byte[] config = registry.blob(reference, configDigest).orElseThrow(() -> new IOException(
+                OciRegistry.repository(reference) + " has no config blob " + configDigest + " of " + parent.digest()));
+        Manifest read = new Manifest(reference, manifest.mediaType(), manifest.bytes(), config);
+        known(read);
+        return read;
+    }
+
+    /**
+     * Builds (or takes from the layer cache) the plan's layers, puts them, the base's layers and the config into the
+     * image's repository, then the manifest under the image's tag.
+     */
+    public Pushed push(ImagePlan plan, ContainerBuildPlan buildPlan, Manifest base, ProgressReporter reporter)
+            throws IOException, InvalidImageReferenceException {
+        ImageReference target = ImageReference.parse(plan.image().text());
+        String repository = target.getRepository();
+        Image baseImage = image(base);
+
+        List<BuildableManifestTemplate.ContentDescriptorTemplate> baseLayers = template(base).getLayers();
+        for (BuildableManifestTemplate.ContentDescriptorTemplate layer : baseLayers) {
+            String digest = layer.getDigest().toString();
+            if (!present.contains(repository + " " + digest)
+                    && !repository.equals(base.repository().getRepository())
+                    && registry.mountBlob(target, digest, base.repository().getRepository())) {
+                reporter.mounted();
+            }
+            remember(repository, digest);
+        }
+
+        List<NamedLayer> added = new ArrayList<>();
+        for (LayerObject object : buildPlan.getLayers()) {
+            FileEntriesLayer layer = (FileEntriesLayer) object;
+            if (!layer.getEntries().isEmpty()) {
+                added.add(new NamedLayer(layer.getName(), cached(layer, reporter)));
+            }
+        }
+        Image image = assemble(baseImage, buildPlan, added);
+        ImageToJsonTranslator json = new ImageToJsonTranslator(image);
+
+        long addedBytes = 0;
+        for (NamedLayer layer : added) {
+            CachedLayer cached = layer.layer();
+            String layerDigest = cached.getDigest().toString();
+            put(target, layerDigest, cached.getSize(), reporter, () -> {
+                if (registry.hasBlob(target, layerDigest)) {
+                    return false;
+                }
+                registry.uploadBlob(target, layerFile(cached), layerDigest, reporter.uploading(cached.getSize()));
+                return true;
+            });
+            addedBytes += cached.getSize();
+        }
+        JsonTemplate configTemplate = json.getContainerConfiguration();
+        byte[] config = JsonTemplateMapper.toByteArray(configTemplate);
+        BlobDescriptor configDescriptor = Digests.computeDigest(configTemplate);
+        String configDigest = configDescriptor.getDigest().toString();
+        put(target, configDigest, config.length, reporter, () -> registry.pushBlob(target, config, configDigest));
+        addedBytes += config.length;
+
+        BuildableManifestTemplate manifestTemplate = json.getManifestTemplate(manifestClass(buildPlan.getFormat()),
+                configDescriptor);
+        byte[] manifest = JsonTemplateMapper.toByteArray(manifestTemplate);
+        String digest = registry.putManifest(target, target.getTag().orElse("latest"),
+                manifestTemplate.getManifestMediaType(), manifest);
+        manifests.put(digest, new Manifest(ImageReference.of(target.getRegistry(), repository, null),
+                manifestTemplate.getManifestMediaType(), manifest, config));
+        return new Pushed(digest, addedBytes);
+    }
+
+    private record NamedLayer(String name, CachedLayer layer) {
+    }
+
+    /** Uploads a blob unless the repository has it already; true if it did. */
+    private interface Upload {
+        boolean upload() throws IOException;
+    }
+
+    /**
+     * Puts blob {@code digest} into {@code target}'s repository: nothing if it is known to be there; a mount if this
+     * build uploaded it into another repository (waiting for an upload of it under way); else {@code upload}.
+     */
+    private void put(ImageReference target, String digest, long size, ProgressReporter reporter, Upload upload)
+            throws IOException {
+        String repository = target.getRepository();
+        if (present.contains(repository + " " + digest)) {
+            reporter.alreadyThere();
+            return;
+        }
+        CompletableFuture<String> claim = new CompletableFuture<>();
+        CompletableFuture<String> holder = holders.putIfAbsent(digest, claim);
+        if (holder != null) {
+            String from = holder.join();
+            if (!from.isEmpty() && !from.equals(repository) && registry.mountBlob(target, digest, from)) {
+                reporter.mounted();
+                present.add(repository + " " + digest);
+                return;
+            }
+            transfer(repository, digest, size, reporter, upload);
+            return;
+        }
+        try {
+            transfer(repository, digest, size, reporter, upload);
+            claim.complete(repository);
+        } finally {
+            // an upload that failed: whoever waits on it uploads the blob itself
+            claim.complete("");
+        }
+    }
+
+    private void transfer(String repository, String digest, long size, ProgressReporter reporter, Upload upload)
+            throws IOException {
+        if (upload.upload()) {
+            reporter.uploaded(size);
+        } else {
+            reporter.alreadyThere();
+        }
+        present.add(repository + " " + digest);
+    }
+
+    private void remember(String repository, String digest) {
+        present.add(repository + " " + digest);
+        holders.putIfAbsent(digest, CompletableFuture.completedFuture(repository));
+    }
+
+    /** Jib's layer cache keeps a layer in {@code layers/<digest>/<diff id>}. */
+    private Path layerFile(CachedLayer layer) throws IOException {
+        Path file = layersDirectory.resolve(layer.getDigest().getHash()).resolve(layer.getDiffId().getHash());
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("layer " + layer.getDigest() + " is not where jib-core's cache keeps it: " + file);
+        }
+        return file;
+    }
+
+    /** The layer from Jib's application layer cache, built and cached first if it is not there (as Jib does). */
+    private CachedLayer cached(FileEntriesLayer layer, ProgressReporter reporter) throws IOException {
+        ImmutableList<FileEntry> entries = ImmutableList.copyOf(layer.getEntries());
+        try {
+            Optional<CachedLayer> cached = layers.retrieve(entries);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+        } catch (CacheCorruptedException e) {
+            throw new IOException("layer cache: " + e.getMessage(), e);
+        }
+        CachedLayer built = layers.writeUncompressedLayer(new ReproducibleLayerBuilder(entries).build(), entries);
+        reporter.layerBuilt();
+        return built;
+    }
+
+    /** The image Jib's {@code BuildImageStep} (jib-core 0.27.3) makes of this base, plan and layers. */
+    private static Image assemble(Image base, ContainerBuildPlan plan, List<NamedLayer> added) throws IOException {
+        Image.Builder image = Image.builder(manifestClass(plan.getFormat()));
+        try {
+            for (Layer layer : base.getLayers()) {
+                image.addLayer(layer);
+            }
+            int emptyHistory = 0;
+            for (HistoryEntry history : base.getHistory()) {
+                image.addHistory(history);
+                if (!history.hasCorrespondingLayer()) {
+                    emptyHistory++;
+                }
+            }
+            image.setArchitecture(base.getArchitecture()).setOs(base.getOs())
+                    .addEnvironment(base.getEnvironment()).addLabels(base.getLabels())
+                    .setHealthCheck(base.getHealthCheck()).addExposedPorts(base.getExposedPorts())
+                    .addVolumes(base.getVolumes()).setUser(base.getUser())
+                    .setWorkingDirectory(base.getWorkingDirectory());
+            for (int count = 0; count < base.getLayers().size() - emptyHistory; count++) {
+                image.addHistory(HistoryEntry.builder().setCreationTimestamp(plan.getCreationTime())
+                        .setComment("auto-generated by Jib").build());
+            }
+            for (NamedLayer layer : added) {
+                image.addLayer(layer.layer()).addHistory(HistoryEntry.builder()
+                        .setCreationTimestamp(plan.getCreationTime()).setAuthor("Jib")
+                        .setCreatedBy(OutputStep.TOOL_NAME + ":" + OutputStep.TOOL_VERSION)
+                        .setComment(layer.name()).build());
+            }
+        } catch (com.google.cloud.tools.jib.image.LayerPropertyNotFoundException e) {
+            throw new IOException("base image layer: " + e.getMessage(), e);
+        }
+        boolean inheritEntrypoint = base.getEntrypoint() != null && plan.getEntrypoint() == null;
+        boolean inheritCmd = base.getProgramArguments() != null && plan.getEntrypoint() == null
+                && plan.getCmd() == null;
+        image.addEnvironment(plan.getEnvironment()).setCreated(plan.getCreationTime())
+                .setEntrypoint(inheritEntrypoint ? base.getEntrypoint() : plan.getEntrypoint())
+                .setProgramArguments(inheritCmd ? base.getProgramArguments() : plan.getCmd())
+                .addExposedPorts(plan.getExposedPorts()).addVolumes(plan.getVolumes()).addLabels(plan.getLabels());
+        if (plan.getUser() != null) {
+            image.setUser(plan.getUser());
+        }
+        if (plan.getWorkingDirectory() != null) {
+            image.setWorkingDirectory(plan.getWorkingDirectory().toString());
+        }
+        return image.build();
+    }
+
+    private static Class<? extends BuildableManifestTemplate> manifestClass(ImageFormat format) {
+        return format == ImageFormat.OCI ? OciManifestTemplate.class : V22ManifestTemplate.class;
+    }
+
+    private static BuildableManifestTemplate template(Manifest image) throws IOException {
+        Class<? extends BuildableManifestTemplate> type = OciManifestTemplate.MANIFEST_MEDIA_TYPE.equals(
+                image.mediaType()) ? OciManifestTemplate.class : V22ManifestTemplate.class;
+        return JsonTemplateMapper.readJson(image.manifest(), type);
+    }
+
+    private static Image image(Manifest base) throws IOException {
+        try {
+            return JsonToImageTranslator.toImage(template(base),
+                    JsonTemplateMapper.readJson(base.config(), ContainerConfigurationTemplate.class));
+        } catch (com.google.cloud.tools.jib.image.LayerCountMismatchException
+                | com.google.cloud.tools.jib.image.LayerPropertyNotFoundException
+                | com.google.cloud.tools.jib.image.json.BadContainerConfigurationFormatException e) {
+            throw new IOException(OciRegistry.repository(base.repository()) + "@" + base.digest()
+                    + ": not an image Slipway can build on: " + e.getMessage(), e);
+        }
+    }
+}
