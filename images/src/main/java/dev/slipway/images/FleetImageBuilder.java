@@ -281,7 +281,11 @@ public final class FleetImageBuilder {
         try {
             Optional<ChildImagePush.Manifest> base = Optional.empty();
             if (prepared.registryBase().isPresent()) {
-                // after the parent's layers are mounted: the registry checks that the manifest's blobs are there
+                // the registry checks that the manifest's blobs are there: the parent's layers first
+                if (prepared.parent().isPresent()) {
+                    children.orElseThrow().mountLayers(plan, children.get().base(prepared.parent().get()),
+                            prepared.reporter());
+                }
                 RegistryBase.Pushed pushedBase = prepared.registryBase().get().push(registry.orElseThrow());
                 prepared.registryBase().get().streamFailures().forEach(failure -> listener.note(plan.image().text(),
                         "streamed upload " + failure + "; pushed from the cache instead"));

@@ -16,6 +16,8 @@ import java.util.Optional;
 
 /** After a registry build: every image's SBOM (and, with --sign, its signature) pushed beside it, one line each. */
 final class PushedArtifactsPrinter {
+    /** Attaching mostly waits on the registry: more repositories at once than images are built. */
+    private static final int ATTACHES_PER_BUILD = 4;
 
     private PushedArtifactsPrinter() {
     }
@@ -27,7 +29,7 @@ final class PushedArtifactsPrinter {
         try {
             new PushedImageArtifacts(registry, new PushRecords(cache)).attach(report.images(),
                     plan -> packagedSbom(packaged.sbomPath(plan)),
-                    key, parallelism, attached -> {
+                    key, parallelism * ATTACHES_PER_BUILD, attached -> {
                         out.printf("%s  sbom %s%s%n", attached.image().image(), attached.sbomTag(),
                                 attached.signature().map(s -> (s.alreadySigned() ? ", already signed " : ", signed ")
                                         + s.signatureTag()).orElse(""));

@@ -121,6 +121,33 @@ public final class ChildImagePush {
     }
 
     /**
+     * Mounts {@code base}'s layers into {@code plan}'s repository, unless known to be there: before a packaged base
+     * built on {@code base} is pushed there (the registry refuses a manifest naming a blob it lacks), and by
+     * {@link #push}.
+     */
+    public void mountLayers(ImagePlan plan, Manifest base, ProgressReporter reporter)
+            throws IOException, InvalidImageReferenceException {
+        ImageReference target = ImageReference.parse(plan.image().text());
+        String repository = target.getRepository();
+        List<BuildableManifestTemplate.ContentDescriptorTemplate> baseLayers = template(base).getLayers();
+        String from = base.repository().getRepository();
+        for (BuildableManifestTemplate.ContentDescriptorTemplate layer : baseLayers) {
+            String digest = layer.getDigest().toString();
+            if (present.contains(repository + " " + digest) || repository.equals(from)) {
+                continue;
+            }
+            if (registry.mountBlob(target, digest, from)) {
+                reporter.mounted();
+            } else if (!registry.hasBlob(target, digest)) {
+                throw new IOException("cannot mount layer " + digest + " of " + OciRegistry.repository(
+                        base.repository()) + "@" + base.digest() + " into " + OciRegistry.repository(target)
+                        + ": the registry has no such blob in " + from);
+            }
+            remember(repository, digest);
+        }
+    }
+
+    /**
      * Builds (or takes from the layer cache) the plan's layers, puts them, the base's layers and the config into the
      * image's repository, then the manifest under the image's tag.
      */
@@ -130,17 +157,7 @@ public final class ChildImagePush {
         String repository = target.getRepository();
         Image baseImage = image(base);
 
-        List<BuildableManifestTemplate.ContentDescriptorTemplate> baseLayers = template(base).getLayers();
-        for (BuildableManifestTemplate.ContentDescriptorTemplate layer : baseLayers) {
-            String digest = layer.getDigest().toString();
-            if (!present.contains(repository + " " + digest)
-                    && !repository.equals(base.repository().getRepository())
-                    && registry.mountBlob(target, digest, base.repository().getRepository())) {
-                reporter.mounted();
-            }
-            remember(repository, digest);
-        }
-
+        mountLayers(plan, base, reporter);
         List<NamedLayer> added = new ArrayList<>();
         for (LayerObject object : buildPlan.getLayers()) {
             FileEntriesLayer layer = (FileEntriesLayer) object;

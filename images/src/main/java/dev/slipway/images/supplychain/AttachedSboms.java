@@ -34,22 +34,32 @@ public final class AttachedSboms {
      * costs one manifest request); returns where it is.
      */
     public Tagged attach(String image, byte[] sbom) throws IOException {
+        return attach(image, sbom, true);
+    }
+
+    /**
+     * {@link #attach(String, byte[])}; with {@code lookFirst} false (an image this build just pushed), pushes without
+     * asking whether the SBOM, its blobs or its config are there: pushing the same bytes again changes nothing, and
+     * it costs three requests fewer.
+     */
+    public Tagged attach(String image, byte[] sbom, boolean lookFirst) throws IOException {
         ImageReference reference = CosignSignatures.parse(image);
         String digest = reference.getDigest().orElseThrow(() -> new IOException(image
                 + ": attach an SBOM to a pinned reference (repository@sha256:…)"));
         String tag = tag(digest);
         String sbomDigest = "sha256:" + dev.slipway.images.Sha256.hex(sbom);
-        Optional<OciRegistry.Manifest> existing = registry.manifest(reference, tag);
+        Optional<OciRegistry.Manifest> existing = lookFirst ? registry.manifest(reference, tag) : Optional.empty();
         if (existing.isPresent()) {
             JsonNode layers = existing.get().json().path("layers");
             if (layers.size() == 1 && sbomDigest.equals(layers.get(0).path("digest").asText())) {
                 return new Tagged(tag, existing.get().digest());
             }
         }
-        String blob = registry.pushBlob(reference, sbom);
+        String blob = lookFirst ? registry.pushBlob(reference, sbom) : registry.uploadBlob(reference, sbom);
         ObjectNode layer = JsonNodeFactory.instance.objectNode();
         layer.put("mediaType", ImageSbom.MEDIA_TYPE).put("size", sbom.length).put("digest", blob);
-        return new Tagged(tag, CosignSignatures.pushArtifactManifest(registry, reference, tag, List.of(layer)));
+        return new Tagged(tag,
+                CosignSignatures.pushArtifactManifest(registry, reference, tag, List.of(layer), lookFirst));
     }
 
     /** The SBOM attached to what {@code image} (tag or pinned) points at now, and that digest; empty if none. */

@@ -100,16 +100,17 @@ public final class CosignSignatures {
         layer.put("mediaType", SIMPLE_SIGNING).put("size", payload.length).put("digest", payloadDigest);
         layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
         layers.add(layer);
-        pushArtifactManifest(registry, reference, tag, layers);
+        pushArtifactManifest(registry, reference, tag, layers, true);
         return new Signed(image, digest, tag, false);
     }
 
     /**
      * Pushes an OCI image manifest of {@code layers} (whose blobs are already in the repository) under {@code tag},
-     * with a config listing them as cosign writes one.
+     * with a config listing them as cosign writes one; the config is uploaded without asking first unless
+     * {@code lookFirst}.
      */
     static String pushArtifactManifest(OciRegistry registry, ImageReference reference, String tag,
-            List<JsonNode> layers) throws IOException {
+            List<JsonNode> layers, boolean lookFirst) throws IOException {
         ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("architecture", "").put("created", "0001-01-01T00:00:00Z");
         config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
@@ -120,7 +121,9 @@ public final class CosignSignatures {
         layers.forEach(l -> diffIds.add(l.path("digest").asText()));
         config.putObject("config");
         byte[] configBytes = bytes(config);
-        String configDigest = registry.pushBlob(reference, configBytes);
+        String configDigest = lookFirst
+                ? registry.pushBlob(reference, configBytes)
+                : registry.uploadBlob(reference, configBytes);
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_MANIFEST);
         manifest.putObject("config").put("mediaType", CONFIG_TYPE).put("size", configBytes.length)

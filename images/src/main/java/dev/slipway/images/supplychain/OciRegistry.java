@@ -140,6 +140,16 @@ public final class OciRegistry {
         return digest;
     }
 
+    /**
+     * Uploads {@code content} without asking first whether the repository has it (one request fewer, for a blob
+     * just made); returns its digest.
+     */
+    public String uploadBlob(ImageReference image, byte[] content) throws IOException {
+        String digest = "sha256:" + Sha256.hex(content);
+        upload(image, digest, HttpRequest.BodyPublishers.ofByteArray(content));
+        return digest;
+    }
+
     /** Uploads {@code content} (whose SHA-256 is {@code digest}) unless the repository has it; true if uploaded. */
     public boolean pushBlob(ImageReference image, byte[] content, String digest) throws IOException {
         return pushBlob(image, digest, HttpRequest.BodyPublishers.ofByteArray(content));

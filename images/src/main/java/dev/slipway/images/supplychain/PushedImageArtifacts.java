@@ -22,7 +22,8 @@ import java.util.function.Function;
  * What goes into the registry beside every pushed image once it is built: its SBOM ({@code sha256-<digest>.sbom})
  * and, with a signing key, its cosign signature ({@code sha256-<digest>.sig}). Each image is reported as soon as
  * its artifacts are pushed. An SBOM the build found still attached ({@link BuiltImage#sbomUpToDate}) is neither
- * rendered nor asked for; every other one is attached and then recorded in {@code records}, for the next build.
+ * rendered nor asked for; every other one is attached and then recorded in {@code records}, for the next build. An
+ * image pushed by this build gets its SBOM pushed without asking first whether it is there.
  */
 public final class PushedImageArtifacts {
 
@@ -71,7 +72,7 @@ public final class PushedImageArtifacts {
                                     Optional.ofNullable(digests.get(image.plan().base())),
                                     packagedSbom.apply(image.plan()));
                             records.recordAttachedSbom(image.image(), image.digest(),
-                                    sboms.attach(pinned, sbom).manifestDigest());
+                                    sboms.attach(pinned, sbom, image.work().upToDate()).manifestDigest());
                         }
                         Optional<CosignSignatures.Signed> signed = Optional.empty();
                         if (key.isPresent()) {
