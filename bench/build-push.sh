@@ -9,7 +9,7 @@
 # Prints a markdown table of medians; raw numbers go to bench/target/build-push/.
 #
 # Usage: bench/build-push.sh [--quick] [--runs N] [--big-runs N] [--sizes example,python,big,65,200] [--no-build] [--keep]
-#                            [--jvm "OPTIONS"] [--no-docker]
+#                            [--jvm "OPTIONS"] [--no-docker] [--compression gzip|zstd]
 #   --quick      smallest fleet, one run (what .ci/run calls; asserts nothing about timings)
 #   --runs N     runs per fleet (default 5); --big-runs N: runs for the big family and fleets over 100 services
 #                (default 5 too; the big family takes about 6 minutes a run on 2 cores; the table shows the count)
@@ -17,6 +17,8 @@
 #   --keep       keep the work directory (fleets, Dockerfiles, logs) instead of deleting it
 #   --jvm OPTS   JVM options for the Slipway runner, e.g. "-XX:TieredStopAtLevel=1" (default: none, as a user runs it)
 #   --no-docker  measure Slipway and the floor only (to compare Slipway with itself, e.g. under --jvm)
+#   --compression zstd  Slipway builds with --compression zstd, and the floors use zstd -3 (one thread per layer;
+#                all-core: -T<cores>) where they use gzip -6 / pigz -6; docker's side is unchanged (gzip)
 # Needs root (it starts its own dockerd) and what scripts/setup.sh installs; /usr/bin/time (package `time`) for
 # the runner's peak memory. Starts its own docker-registry and dockerd on a free loopback port / private socket
 # and stops both, by their pid, when it exits.
@@ -31,6 +33,7 @@ build=1
 keep=0
 no_docker=0
 jvm_options=()
+compression=gzip
 quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --keep) keep=1 ;;
     --jvm) read -r -a jvm_options <<< "$2"; shift ;;
+    --compression) compression="$2"; shift ;;
     --no-docker) no_docker=1 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-push.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -297,7 +301,7 @@ slipway_build() { # label scenario run
   mark_registry
   t0=$(now)
   if ! "${timed[@]}" java "${jvm_options[@]}" -jar "$RUNNER_JAR" build --registry "127.0.0.1:$reg_port/bench" --insecure \
-      --fleet "$fleet_java" --cache "$work/slipway-cache" --tag bench > "$out" 2>&1; then
+      --compression "$compression" --fleet "$fleet_java" --cache "$work/slipway-cache" --tag bench > "$out" 2>&1; then
     echo "build-push.sh: Slipway build failed ($label $scenario run $run); the end of its output:" >&2
     tail -5 "$out" >&2
     record "$label" slipway "$scenario" "$run" FAIL - - - - - - - -
@@ -430,8 +434,10 @@ floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pig
   local label="$1" scenario="$2" layers="$work/fleets/$1.docker/layers.tsv" t0 t1 changed tool=floor parallel="$cores"
   if [ "${4:-}" = all ]; then
     tool=floorall; parallel=1; export FLOOR_GZIP="pigz -6 -p $cores"
+    if [ "$compression" = zstd ]; then export FLOOR_GZIP="zstd -3 -q -T$cores"; fi
   else
     unset FLOOR_GZIP
+    if [ "$compression" = zstd ]; then export FLOOR_GZIP="zstd -3 -q -T1"; fi
   fi
   t0=$(now)
   case "$scenario" in
@@ -457,6 +463,7 @@ floor_series() { # label run
   local all
   for all in one all; do
     [ "$all" = one ] || command -v pigz > /dev/null || continue
+    [ "$compression" = gzip ] || command -v zstd > /dev/null || continue
     floor_scenario "$1" cold "$2" "$all"
     floor_scenario "$1" noop "$2" "$all"
     edit_change_file
@@ -525,7 +532,7 @@ cp "$results" "$report_dir/results-$stamp.tsv"
   echo "# bench/build-push.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
-    "$(java -version 2>&1 | head -1)${jvm_options[*]:+ (runner JVM options: ${jvm_options[*]})}; docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
+    "$(java -version 2>&1 | head -1)${jvm_options[*]:+ (runner JVM options: ${jvm_options[*]})}; Slipway layers and floors: $compression; docker $(dk version -f '{{.Server.Version}}') ($docker_driver), docker-registry $("$REGISTRY_BIN" --version 2>/dev/null | awk '{print $3}'). Whole run: ${total%.*} s."
   echo
   echo "| fleet (images) | scenario | runs | Slipway s | docker s | floor s | all-core floor s | Slipway/docker | Slipway/floor | Slipway/all-core floor | Slipway pushed | docker pushed | runner peak RSS |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"

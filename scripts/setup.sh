@@ -4,7 +4,7 @@
 # Idempotent: packages already installed are not fetched again.
 set -euo pipefail
 
-packages=(docker.io docker-registry skopeo umoci tini busybox-static dpkg-dev curl iproute2 maven time apache2-utils pigz docker-compose
+packages=(docker.io docker-registry skopeo umoci tini busybox-static dpkg-dev curl iproute2 maven time apache2-utils pigz zstd docker-compose
   chromium graphviz)  # plan --html is tested in headless Chromium, plan --dot with Graphviz
 # signed indexes and images: Debian's archive keyring, gpg/apt-ftparchive/xz to make a signed test archive, openssl
 packages+=(debian-archive-keyring gnupg apt-utils xz-utils openssl)

@@ -20,8 +20,11 @@ import picocli.CommandLine.Spec;
         "With no host configured: builds to local OCI output and prints the rollout it would carry out.",
         "With --require-signed PUB, every image of the rollout must carry a cosign signature by that key "
                 + "(build --sign, or apply --sign) before any host is changed.",
+        "With --compression zstd, every host (or swarm node) must run Docker Engine 23 or newer; that is "
+                + "checked before anything is built.",
         "Exit codes: 0 done (or nothing to do), 1 refused before anything changed (invalid fleet, bad "
-                + "option value, failed build, unreachable host or manager, lock held, image not in the registry or not "
+                + "option value, failed build, unreachable host or manager, lock held, an engine too old for "
+                + "--compression zstd, image not in the registry or not "
                 + "signed as --require-signed says), "
                 + "2 usage error, 3 rollout failed after something changed (its wave rolled back)."})
 final class ApplyCommand implements Callable<Integer> {
@@ -77,6 +80,7 @@ final class ApplyCommand implements Callable<Integer> {
             throw new UserError("--sign signs the images apply builds, and --skip-build builds none");
         }
         build.signingKey(pushes ? BuildTarget.registry(build.insecure) : target);
+        var compression = build.compression(pushes ? BuildTarget.registry(build.insecure) : target);
         Optional<RequiredSignatures> required = RequiredSignatures.of(requireSigned);
         if (swarm.configured()) {
             return SwarmApply.run(swarm, planning, tag, build, rollout, skipBuild, required, stdout, stderr);
@@ -99,6 +103,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
             RolloutRun.checkHosts(desired, connected);
+            ZstdEngineCheck.requireHosts(compression, connected.engines());
             if (!skipBuild) {
                 try {
                     images.run(planned, build.target(Optional.of(planned.plan().registry())), build,

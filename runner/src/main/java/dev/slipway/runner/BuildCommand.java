@@ -36,6 +36,7 @@ final class BuildCommand implements Callable<Integer> {
         var target = build.target(planning.registry());
         build.parallelism();
         build.signingKey(target);
+        build.compression(target);
         build.packageSources.sources();
         var out = spec.commandLine().getOut();
         var planned = planning.plan("--tag", tag.tag(), OptionalInt.empty(), java.util.Optional.of(out));

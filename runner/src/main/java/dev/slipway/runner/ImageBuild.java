@@ -44,7 +44,8 @@ final class ImageBuild {
         long started = System.nanoTime();
         BuildReport report;
         PackagedBaseWriter packaged = new PackagedBaseWriter(options.packageSources.sources(),
-                (target instanceof BuildTarget.Tarballs t ? t.directory() : BuildOptions.DEFAULT_OUT).resolve("sbom"));
+                (target instanceof BuildTarget.Tarballs t ? t.directory() : BuildOptions.DEFAULT_OUT).resolve("sbom"),
+                options.compression(target));
         try {
             report = new FleetImageBuilder().withPackages(packaged).build(request, new ProgressPrinter(out));
         } catch (InvalidBuildInputException e) {

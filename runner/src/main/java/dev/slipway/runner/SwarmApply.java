@@ -1,5 +1,6 @@
 package dev.slipway.runner;
 
+import dev.slipway.images.BuildTarget;
 import dev.slipway.plan.FleetPlan;
 import dev.slipway.rollout.secrets.SecretValues;
 import dev.slipway.rollout.swarm.SwarmException;
@@ -27,6 +28,8 @@ final class SwarmApply {
         SwarmOptions.refuseWhatSwarmCannotExpress(plan);
         SecretValues secrets = rollout.secrets(plan);
         try (SwarmManager manager = swarm.connect()) {
+            ZstdEngineCheck.requireSwarm(build.compression(BuildTarget.registry(build.insecure)), manager,
+                    plan.machines());
             if (!skipBuild) {
                 try {
                     new ImageBuild(out, err).run(planned, build.target(Optional.of(plan.registry())), build,

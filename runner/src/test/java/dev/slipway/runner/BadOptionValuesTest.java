@@ -81,6 +81,13 @@ class BadOptionValuesTest {
             cases.add(withHost(command, "--dir", dir.resolve("no-such-dir").toString()));
             cases.add(args(command, "--no-such-option"));
         }
+        for (String command : List.of("build", "apply")) {
+            for (String compression : List.of("xz", "", "ZSTD9")) {
+                cases.add(withHost(command, "--compression", compression, "--registry", "127.0.0.1:5000/x"));
+            }
+        }
+        cases.add(args("build", "--compression", "zstd", "--out", dir.resolve("o").toString()));
+        cases.add(args("apply", "--compression", "zstd"));
         cases.add(args("build", "--insecure", "--registry", "registry.example/acme"));
         cases.add(args("build", "--insecure"));
         cases.add(args("build", "--out", dir.toString(), "--registry", "127.0.0.1:5000/x"));

@@ -208,6 +208,92 @@ class PythonFleetEndToEndTest {
     }
 
     @Test
+    @Order(3)
+    void withZstdThePackagedLayersAreZstdInOciManifestsAndAnEngineBefore23IsRefusedBeforeAnything()
+            throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start();
+                LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
+            String org = registry.host() + "/slipway";
+            List<String> build = List.of("build", "--fleet", fleet.resolve("ExampleFleet.java").toString(),
+                    "--registry", org, "--insecure", "--tag", "zstd", "--compression", "zstd");
+            CliRun a = cli(concat(build, "--cache", work.resolve("cache-zstd-a").toString()));
+            assertEquals(0, a.exitCode(), a.out() + a.err());
+            // another cache writes every layer again: the same bytes, so the same digests
+            CliRun b = cli(concat(build, "--cache", work.resolve("cache-zstd-b").toString()));
+            assertEquals(0, b.exitCode(), b.out() + b.err());
+            Map<String, String> digests = digests(a.out());
+            assertEquals(7, digests.size(), a.out());
+            assertEquals(digests, digests(b.out()));
+
+            HttpClient http = HttpClient.newHttpClient();
+            for (String image : List.of("base-python", "python_fleet/greeter")) {
+                String reference = image + (image.startsWith("python_fleet") ? ":zstd-mainpc" : ":zstd");
+                String name = reference.substring(0, reference.indexOf(':'));
+                String tag = reference.substring(reference.indexOf(':') + 1);
+                HttpResponse<byte[]> manifest = http.send(HttpRequest.newBuilder(URI.create("http://"
+                        + registry.host() + "/v2/slipway/" + name + "/manifests/" + tag))
+                        .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, manifest.statusCode(), reference);
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.body());
+                assertEquals("application/vnd.oci.image.manifest.v1+json", json.path("mediaType").asText());
+                var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(blob(http, registry, name,
+                        json.at("/config/digest").asText()));
+                int zstdLayers = 0;
+                for (int i = 0; i < json.path("layers").size(); i++) {
+                    var layer = json.path("layers").get(i);
+                    if (!layer.path("mediaType").asText().equals("application/vnd.oci.image.layer.v1.tar+zstd")) {
+                        assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", layer.path("mediaType").asText());
+                        continue;
+                    }
+                    zstdLayers++;
+                    byte[] tar;
+                    try (var in = new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(
+                            blob(http, registry, name, layer.path("digest").asText())))) {
+                        tar = in.readAllBytes();
+                    }
+                    assertEquals(config.at("/rootfs/diff_ids/" + i).asText(), "sha256:" + sha256(tar),
+                            reference + ": layer " + i + " unpacks to its diff ID");
+                }
+                assertTrue(zstdLayers >= 1, reference + ": " + json);
+                assertTrue(config.at("/config/Healthcheck/Test").size() > 0,
+                        reference + ": the packaged base's health check is in the config: " + config);
+            }
+
+            // this dockerd is 20.10: refused before anything is built or changed
+            CliRun apply = cli("apply", "--fleet", fleet.resolve("ExampleFleet.java").toString(), "--registry", org,
+                    "--insecure", "--tag", "zstd2", "--compression", "zstd", "--host",
+                    "mainpc=" + docker.dockerHost(), "--host", "pc2=" + docker.dockerHost(), "--cache",
+                    work.resolve("cache-zstd-a").toString(), "--audit-log", work.resolve("audit.jsonl").toString());
+            assertEquals(1, apply.exitCode(), apply.out() + apply.err());
+            assertTrue(apply.err().contains("host mainpc (" + docker.dockerHost() + ") runs Docker Engine 20.10"),
+                    apply.err());
+            assertTrue(apply.err().contains("which cannot pull zstd layers; they need 23.0 or newer"), apply.err());
+            assertTrue(apply.err().contains("--compression zstd: nothing was built or changed."), apply.err());
+            assertFalse(apply.out().contains("Building"), apply.out());
+            assertEquals("", docker.docker("ps", "-aq").requireSuccess().stdout().strip());
+        }
+    }
+
+    private static Map<String, String> digests(String buildOutput) {
+        Map<String, String> digests = new TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\S+)\\s+(sha256:[0-9a-f]{64})\\s")
+                .matcher(buildOutput);
+        while (m.find()) {
+            digests.put(m.group(1), m.group(2));
+        }
+        return digests;
+    }
+
+    private static byte[] blob(HttpClient http, LocalRegistry registry, String repository, String digest)
+            throws Exception {
+        HttpResponse<byte[]> blob = http.send(HttpRequest.newBuilder(URI.create("http://" + registry.host()
+                + "/v2/slipway/" + repository + "/blobs/" + digest)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, blob.statusCode(), repository + " " + digest);
+        return blob.body();
+    }
+
+    @Test
     @Order(4)
     void twoCopiesWithDifferentTimestampsAndCachesBuildIdenticalImages() throws Exception {
         Path other = copyExample(work.resolve("fleet-b"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.packages.layer.ParallelGzipOutputStream;
 import dev.slipway.plan.ImageHealthCheck;
 import java.io.BufferedInputStream;
@@ -38,10 +39,15 @@ final class BaseArchive {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * A gzip-compressed layer tar, the SHA-256 of its uncompressed bytes (diff ID), its blob digest and size (of the
-     * compressed bytes), and its history line.
+     * A compressed layer tar in {@code file}, the SHA-256 of its uncompressed bytes (diff ID), its blob digest and
+     * size (of the compressed bytes), its history line, and how it is compressed. A {@code docker save} tarball takes
+     * gzip layers only.
      */
-    record Layer(Path gzip, String diffId, String digest, long size, String createdBy) {
+    record Layer(Path file, String diffId, String digest, long size, String createdBy, LayerCompression compression) {
+        /** A gzip layer. */
+        Layer(Path file, String diffId, String digest, long size, String createdBy) {
+            this(file, diffId, digest, size, createdBy, LayerCompression.GZIP);
+        }
     }
 
     private BaseArchive() {
@@ -72,9 +78,12 @@ final class BaseArchive {
                 }
                 Set<String> written = new java.util.HashSet<>(layers);
                 for (Layer layer : added) {
+                    if (layer.compression() != LayerCompression.GZIP) {
+                        throw new IOException(layer.file() + ": a docker save tarball takes gzip layers only");
+                    }
                     String name = layer.diffId().substring("sha256:".length()) + ".tar.gz";
                     if (written.add(name)) {
-                        put(tar, name, Files.size(layer.gzip()), in -> Files.copy(layer.gzip(), in));
+                        put(tar, name, Files.size(layer.file()), in -> Files.copy(layer.file(), in));
                     }
                     layers.add(name);
                 }

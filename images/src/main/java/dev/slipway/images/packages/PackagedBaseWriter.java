@@ -27,6 +27,7 @@ import dev.slipway.locks.FamilyLocks;
 import dev.slipway.locks.FamilyPackages;
 import dev.slipway.locks.PackageSources;
 import dev.slipway.packages.debian.LockedPackage;
+import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.packages.python.WheelTarget;
 import dev.slipway.plan.ImagePlan;
 import dev.slipway.plan.LayerPlan;
@@ -57,10 +58,20 @@ public final class PackagedBaseWriter {
 
     private final PackageSources sources;
     private final Path sbomDirectory;
+    private final LayerCompression compression;
 
     public PackagedBaseWriter(PackageSources sources, Path sbomDirectory) {
+        this(sources, sbomDirectory, LayerCompression.GZIP);
+    }
+
+    /**
+     * With {@code compression} for the packaged layers of a base pushed to a registry ({@link RegistryBase}); a base
+     * written as a {@code docker save} tarball has gzip layers whatever is asked.
+     */
+    public PackagedBaseWriter(PackageSources sources, Path sbomDirectory, LayerCompression compression) {
         this.sources = sources;
         this.sbomDirectory = sbomDirectory.toAbsolutePath().normalize();
+        this.compression = compression;
     }
 
     /** The planned layer kinds written into the base image; Jib must not build them again. */
@@ -104,7 +115,7 @@ public final class PackagedBaseWriter {
         }
         List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
         PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory(), uploads,
-                events::packaging);
+                events::packaging, uploads.isPresent() ? compression : LayerCompression.GZIP);
         List<BaseArchive.Layer> layers = new ArrayList<>();
         FamilyPackages own = lineage.get(lineage.size() - 1);
         if (own.debian().isPresent()) {
@@ -151,7 +162,8 @@ public final class PackagedBaseWriter {
         // v2: layers compressed by ParallelGzipOutputStream; a base tarball of v1's gzip bytes is not reused
         StringBuilder key = new StringBuilder("slipway packaged base v2\n").append(start).append('\n')
                 .append(architecture).append('\n');
-        layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy()).append('\n'));
+        layers.forEach(l -> key.append(l.diffId()).append(' ').append(l.createdBy())
+                .append(l.compression() == LayerCompression.GZIP ? "" : " " + l.compression()).append('\n'));
         // a base written before the config carried a health check has no such line, so it is not reused
         key.append("healthcheck ").append(plan.imageHealthCheck().map(Object::toString).orElse("none")).append('\n');
         return Sha256.hex(key.toString());

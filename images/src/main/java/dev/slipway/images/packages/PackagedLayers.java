@@ -18,7 +18,8 @@ import dev.slipway.images.supplychain.StreamedUpload;
 import dev.slipway.packages.layer.CompressedLayer;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
-import dev.slipway.packages.layer.ParallelGzipOutputStream;
+import dev.slipway.packages.layer.LayerCompression;
+import dev.slipway.packages.layer.LayerCompressionStream;
 import dev.slipway.packages.python.WheelInstaller;
 import dev.slipway.packages.python.WheelProblems;
 import dev.slipway.packages.python.WheelRequirement;
@@ -32,11 +33,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A family's OS layer (its locked .debs, verified, unpacked with full fidelity, plus accounts, CA bundle and the
- * dpkg database of the whole lineage) and its Python layer (its hash-locked wheels), each gzip-compressed and kept
+ * dpkg database of the whole lineage) and its Python layer (its hash-locked wheels), each compressed (gzip, or zstd
+ * for a registry build that asks for it) and kept
  * in the Slipway cache under a key of everything that goes into it: the same locks give the same bytes.
  */
 final class PackagedLayers {
@@ -53,6 +54,7 @@ final class PackagedLayers {
 
     private final Optional<LayerUploads> uploads;
     private final Progress progress;
+    private final LayerCompression compression;
 
     /** How far a layer being written is: its tar bytes and compressed bytes so far. */
     interface Progress {
@@ -61,15 +63,16 @@ final class PackagedLayers {
 
     PackagedLayers(SlipwayCache cache, PackageSources sources, Path fleetDirectory) {
         this(cache, sources, fleetDirectory, Optional.empty(), (layer, tar, compressed, done) -> {
-        });
+        }, LayerCompression.GZIP);
     }
 
     /**
-     * Layers that, when {@code uploads} is given, are uploaded there while they are written (not when cached), told
-     * to {@code progress} as they go.
+     * Layers compressed with {@code compression} that, when {@code uploads} is given, are uploaded there while they
+     * are written (not when cached), told to {@code progress} as they go.
      */
     PackagedLayers(SlipwayCache cache, PackageSources sources, Path fleetDirectory, Optional<LayerUploads> uploads,
-            Progress progress) {
+            Progress progress, LayerCompression compression) {
+        this.compression = compression;
         this.cache = cache;
         this.sources = sources;
         this.fleetDirectory = fleetDirectory;
@@ -124,11 +127,11 @@ final class PackagedLayers {
             if (lineage.get(i).debian().isPresent()) {
                 BaseArchive.Layer parent = osLayer(lineage.subList(0, i + 1));
                 Optional<byte[]> status = TarMember.read(
-                        new GZIPInputStream(Files.newInputStream(parent.gzip()), 1 << 16), STATUS, Long.MAX_VALUE);
+                        parent.compression().decompress(Files.newInputStream(parent.file())), STATUS, Long.MAX_VALUE);
                 if (status.isPresent()) {
                     return Optional.of(new String(status.get(), StandardCharsets.UTF_8));
                 }
-                throw new IOException(parent.gzip() + " has no " + STATUS);
+                throw new IOException(parent.file() + " has no " + STATUS);
             }
         }
         return Optional.empty();
@@ -185,29 +188,30 @@ final class PackagedLayers {
     private BaseArchive.Layer cached(String key, String createdBy, String label, LayerWriter writer)
             throws IOException {
         Path dir = cache.root().resolve("packaged-layers");
-        Path gzip = dir.resolve(key + ".tar.gz");
-        Path diffId = dir.resolve(key + ".diffid");
-        if (Files.isRegularFile(gzip) && Files.isRegularFile(diffId)) {
+        // gzip layers keep their names from before zstd: a cache of them stays good
+        String name = compression == LayerCompression.GZIP ? key : Sha256.hex(key + "\n" + compression);
+        Path file = dir.resolve(name + compression.extension());
+        Path diffId = dir.resolve(name + ".diffid");
+        if (Files.isRegularFile(file) && Files.isRegularFile(diffId)) {
             List<String> ids = Files.readAllLines(diffId);
             if (ids.size() < 3) {
                 // written before the blob digest was kept beside the diff ID: hash the file once, and keep it
-                ids = List.of(ids.get(0).strip(), "sha256:" + Sha256.hex(gzip), Long.toString(Files.size(gzip)));
+                ids = List.of(ids.get(0).strip(), "sha256:" + Sha256.hex(file), Long.toString(Files.size(file)));
                 AtomicFiles.write(diffId, String.join("\n", ids) + "\n");
             }
-            return new BaseArchive.Layer(gzip, ids.get(0).strip(), ids.get(1).strip(),
-                    Long.parseLong(ids.get(2).strip()),
-                    createdBy);
+            return new BaseArchive.Layer(file, ids.get(0).strip(), ids.get(1).strip(),
+                    Long.parseLong(ids.get(2).strip()), createdBy, compression);
         }
         Files.createDirectories(dir);
-        Path partial = Files.createTempFile(dir, key, ".partial");
+        Path partial = Files.createTempFile(dir, name, ".partial");
         Optional<StreamedUpload> upload = Optional.empty();
         try {
-            OutputStream file = Files.newOutputStream(partial);
+            OutputStream spool = Files.newOutputStream(partial);
             upload = uploads.isPresent() ? uploads.get().start() : Optional.empty();
-            // deflated on every core, hashed on the way: the diff ID and the digest come from the same pass; a
+            // compressed on every core, hashed on the way: the diff ID and the digest come from the same pass; a
             // registry build uploads the compressed bytes as they come
-            Counted compressed = new Counted(upload.isPresent() ? new Tee(file, upload.get()) : file);
-            ParallelGzipOutputStream compressor = new ParallelGzipOutputStream(compressed);
+            Counted compressed = new Counted(upload.isPresent() ? new Tee(spool, upload.get()) : spool);
+            LayerCompressionStream compressor = compression.open(compressed);
             LayerDigest tar;
             Counted counted = new Counted(compressor) {
                 @Override
@@ -229,10 +233,10 @@ final class PackagedLayers {
             if (upload.isPresent()) {
                 uploads.get().finished(blob, upload.get().finish(blob));
             }
-            Files.move(partial, gzip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // the diff ID last: a layer counts as cached only once both are complete
             AtomicFiles.write(diffId, digest.diffId() + "\n" + blob + "\n" + result.size() + "\n");
-            return new BaseArchive.Layer(gzip, digest.diffId(), blob, result.size(), createdBy);
+            return new BaseArchive.Layer(file, digest.diffId(), blob, result.size(), createdBy, compression);
         } finally {
             upload.ifPresent(StreamedUpload::close);
             Files.deleteIfExists(partial);

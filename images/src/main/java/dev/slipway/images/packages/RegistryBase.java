@@ -9,6 +9,7 @@ import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.steps.ChildImagePush;
 import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.plan.ImageHealthCheck;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class RegistryBase {
     private static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
     private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     private static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-    private static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+    private static final String OCI_LAYER = LayerCompression.GZIP.mediaType();
 
     private final ImageReference repository;
     private final List<BaseArchive.Layer> added;
@@ -76,9 +77,12 @@ public final class RegistryBase {
     static RegistryBase of(ImageReference repository, Start start, List<BaseArchive.Layer> added,
             Optional<ImageHealthCheck> healthCheck, LayerUploads uploads) throws IOException {
         byte[] config = BaseArchive.extendedConfig(start.config(), added, healthCheck);
-        // the parent's schema, so its layer descriptors and the new ones agree; Docker's for scratch, as Jib pushes
-        String mediaType = start.manifest().map(m -> m.path("mediaType").asText(DOCKER_MANIFEST))
+        // the parent's schema, so its layer descriptors and the new ones agree; Docker's for scratch, as Jib pushes;
+        // OCI's once a layer is zstd, which Docker's schema has no media type for
+        String parentType = start.manifest().map(m -> m.path("mediaType").asText(DOCKER_MANIFEST))
                 .filter(t -> !t.isEmpty()).orElse(DOCKER_MANIFEST);
+        boolean zstd = added.stream().anyMatch(l -> l.compression() == LayerCompression.ZSTD);
+        String mediaType = zstd ? OciRegistry.OCI_MANIFEST : parentType;
         boolean oci = mediaType.equals(OciRegistry.OCI_MANIFEST);
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2);
@@ -86,10 +90,16 @@ public final class RegistryBase {
         manifest.putObject("config").put("mediaType", oci ? OCI_CONFIG : DOCKER_CONFIG).put("size", config.length)
                 .put("digest", "sha256:" + Sha256.hex(config));
         ArrayNode layers = manifest.putArray("layers");
-        start.manifest().ifPresent(m -> m.path("layers").forEach(layers::add));
+        start.manifest().ifPresent(m -> m.path("layers").forEach(layer -> {
+            ObjectNode copy = layer.deepCopy();
+            if (oci && DOCKER_LAYER.equals(layer.path("mediaType").asText())) {
+                copy.put("mediaType", OCI_LAYER);
+            }
+            layers.add(copy);
+        }));
         for (BaseArchive.Layer layer : added) {
-            layers.addObject().put("mediaType", oci ? OCI_LAYER : DOCKER_LAYER).put("size", layer.size())
-                    .put("digest", layer.digest());
+            layers.addObject().put("mediaType", oci ? layer.compression().mediaType() : DOCKER_LAYER)
+                    .put("size", layer.size()).put("digest", layer.digest());
         }
         return new RegistryBase(repository, List.copyOf(added), config, mediaType,
                 Json.MAPPER.writeValueAsBytes(manifest), uploads);
@@ -163,7 +173,7 @@ public final class RegistryBase {
             if (uploads.committed(layer.digest())) {
                 streamed++;
                 streamedBytes += layer.size();
-            } else if (registry.pushBlob(repository, layer.gzip(), layer.digest())) {
+            } else if (registry.pushBlob(repository, layer.file(), layer.digest())) {
                 blobs++;
                 bytes += layer.size();
             }

@@ -25,14 +25,19 @@ import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplateMapper;
 import com.google.common.collect.ImmutableList;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.progress.ProgressReporter;
 import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.plan.ImagePlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +59,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * it. The manifest, that is the tag, goes last: a failed push leaves no tag.
  *
  * <pre>{@code
- * ChildImagePush push = new ChildImagePush(registry, Cache.withDirectory(applicationLayers));
+ * ChildImagePush push = new ChildImagePush(registry, cache.applicationLayers());
  * ChildImagePush.Pushed pushed = push.push(plan, builder.toContainerBuildPlan(), push.base(parent), reporter);
  * }</pre>
  */
@@ -165,7 +170,12 @@ public final class ChildImagePush {
                 added.add(new NamedLayer(layer.getName(), cached(layer, reporter)));
             }
         }
-        Image image = assemble(baseImage, buildPlan, added);
+        Class<? extends BuildableManifestTemplate> imageFormat = manifestClass(buildPlan.getFormat());
+        Image image = assemble(baseImage, buildPlan, added, imageFormat);
+        // zstd layers (of a packaged base) need OCI's manifest schema and their own media type, which Jib does not
+        // write; the config stays as the image's format makes it (Jib drops the health check from an OCI one)
+        Set<String> zstd = zstdLayers(base);
+        Class<? extends BuildableManifestTemplate> format = zstd.isEmpty() ? imageFormat : OciManifestTemplate.class;
         ImageToJsonTranslator json = new ImageToJsonTranslator(image);
 
         long addedBytes = 0;
@@ -188,9 +198,10 @@ public final class ChildImagePush {
         put(target, configDigest, config.length, reporter, () -> registry.pushBlob(target, config, configDigest));
         addedBytes += config.length;
 
-        BuildableManifestTemplate manifestTemplate = json.getManifestTemplate(manifestClass(buildPlan.getFormat()),
-                configDescriptor);
-        byte[] manifest = JsonTemplateMapper.toByteArray(manifestTemplate);
+        BuildableManifestTemplate manifestTemplate = json.getManifestTemplate(format, configDescriptor);
+        byte[] manifest = zstd.isEmpty()
+                ? JsonTemplateMapper.toByteArray(manifestTemplate)
+                : withZstdMediaTypes(JsonTemplateMapper.toByteArray(manifestTemplate), zstd);
         String digest = registry.putManifest(target, target.getTag().orElse("latest"),
                 manifestTemplate.getManifestMediaType(), manifest);
         manifests.put(digest, new Manifest(ImageReference.of(target.getRegistry(), repository, null),
@@ -279,8 +290,9 @@ public final class ChildImagePush {
     }
 
     /** The image Jib's {@code BuildImageStep} (jib-core 0.27.3) makes of this base, plan and layers. */
-    private static Image assemble(Image base, ContainerBuildPlan plan, List<NamedLayer> added) throws IOException {
-        Image.Builder image = Image.builder(manifestClass(plan.getFormat()));
+    private static Image assemble(Image base, ContainerBuildPlan plan, List<NamedLayer> added,
+            Class<? extends BuildableManifestTemplate> format) throws IOException {
+        Image.Builder image = Image.builder(format);
         try {
             for (Layer layer : base.getLayers()) {
                 image.addLayer(layer);
@@ -324,6 +336,36 @@ public final class ChildImagePush {
             image.setWorkingDirectory(plan.getWorkingDirectory().toString());
         }
         return image.build();
+    }
+
+    /** Jackson starts only for a zstd lineage. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
+
+    /** The digests of {@code image}'s zstd layers. */
+    private static Set<String> zstdLayers(Manifest image) throws IOException {
+        if (!OciManifestTemplate.MANIFEST_MEDIA_TYPE.equals(image.mediaType())) {
+            return Set.of();
+        }
+        Set<String> zstd = new HashSet<>();
+        for (JsonNode layer : Json.MAPPER.readTree(image.manifest()).path("layers")) {
+            if (LayerCompression.ofMediaType(layer.path("mediaType").asText()).orElse(null) == LayerCompression.ZSTD) {
+                zstd.add(layer.path("digest").asText());
+            }
+        }
+        return zstd;
+    }
+
+    /** Jib's OCI manifest, with the zstd layers' media type where Jib writes gzip's for every layer. */
+    private static byte[] withZstdMediaTypes(byte[] manifest, Set<String> zstd) throws IOException {
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(manifest);
+        for (JsonNode layer : json.path("layers")) {
+            if (zstd.contains(layer.path("digest").asText())) {
+                ((ObjectNode) layer).put("mediaType", LayerCompression.ZSTD.mediaType());
+            }
+        }
+        return Json.MAPPER.writeValueAsBytes(json);
     }
 
     private static Class<? extends BuildableManifestTemplate> manifestClass(ImageFormat format) {

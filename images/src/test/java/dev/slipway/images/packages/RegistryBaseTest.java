@@ -11,6 +11,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.supplychain.OciRegistry;
+import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.plan.ImageHealthCheck;
 import dev.slipway.testkit.LocalRegistry;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ class RegistryBaseTest {
             JsonNode layers = manifest.json().path("layers");
             assertEquals(1, layers.size());
             assertEquals(os.digest(), layers.get(0).path("digest").asText());
-            assertArrayEquals(Files.readAllBytes(os.gzip()), client.blob(repository, os.digest()).orElseThrow());
+            assertArrayEquals(Files.readAllBytes(os.file()), client.blob(repository, os.digest()).orElseThrow());
             JsonNode config = JSON.readTree(client.blob(repository,
                     manifest.json().path("config").path("digest").asText()).orElseThrow());
             assertEquals(List.of(os.diffId()), strings(config.path("rootfs").path("diff_ids")));
@@ -106,7 +107,7 @@ class RegistryBaseTest {
             BaseArchive.Layer wheels = layer("wheel layer");
             LayerUploads uploads = new LayerUploads(client, repository);
             try (var streamed = uploads.start().orElseThrow()) {
-                streamed.write(Files.readAllBytes(wheels.gzip()));
+                streamed.write(Files.readAllBytes(wheels.file()));
                 uploads.finished(wheels.digest(), streamed.finish(wheels.digest()));
             }
             RegistryBase child = RegistryBase.of(repository,
@@ -126,6 +127,44 @@ class RegistryBaseTest {
     }
 
     @Test
+    void aZstdLayerMakesTheBaseAnOciManifestWithZstdsMediaTypeAndTheParentsGzipLayersKeepTheirs() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
+            ImageReference repository = ImageReference.parse(registry.host() + "/slipway/torch");
+            BaseArchive.Layer os = layer("os layer");
+            RegistryBase parent = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(os),
+                    Optional.empty(), new LayerUploads(client, repository));
+            parent.push(client);
+            assertEquals(RegistryBase.DOCKER_MANIFEST, client.manifest(repository, parent.digest()).orElseThrow()
+                    .mediaType(), "gzip only: Docker's schema, as Jib pushes");
+
+            Path zst = dir.resolve("wheels.tar.zst");
+            byte[] tar = "wheel layer".getBytes(StandardCharsets.UTF_8);
+            try (OutputStream out = LayerCompression.ZSTD.open(Files.newOutputStream(zst))) {
+                out.write(tar);
+            }
+            BaseArchive.Layer wheels = new BaseArchive.Layer(zst, "sha256:" + Sha256.hex(tar),
+                    "sha256:" + Sha256.hex(zst), Files.size(zst), "slipway: wheels", LayerCompression.ZSTD);
+            RegistryBase child = RegistryBase.of(repository, RegistryBase.Start.of(client, repository,
+                    parent.digest()), List.of(wheels), Optional.empty(), new LayerUploads(client, repository));
+            child.push(client);
+
+            OciRegistry.Manifest manifest = client.manifest(repository, child.digest()).orElseThrow();
+            assertEquals(OciRegistry.OCI_MANIFEST, manifest.mediaType());
+            JsonNode json = manifest.json();
+            assertEquals("application/vnd.oci.image.config.v1+json", json.at("/config/mediaType").asText());
+            assertEquals(List.of("application/vnd.oci.image.layer.v1.tar+gzip " + os.digest(),
+                    "application/vnd.oci.image.layer.v1.tar+zstd " + wheels.digest()),
+                    List.of(json.at("/layers/0/mediaType").asText() + " " + json.at("/layers/0/digest").asText(),
+                            json.at("/layers/1/mediaType").asText() + " " + json.at("/layers/1/digest").asText()));
+            byte[] blob = client.blob(repository, wheels.digest()).orElseThrow();
+            try (var in = LayerCompression.ZSTD.decompress(new java.io.ByteArrayInputStream(blob))) {
+                assertArrayEquals(tar, in.readAllBytes(), "the blob unpacks to the tar of the diff ID");
+            }
+        }
+    }
+
+    @Test
     void aLayerWhoseStreamedUploadFailedIsPushedFromItsFileAndTheFailureIsTold() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
@@ -134,13 +173,13 @@ class RegistryBaseTest {
             LayerUploads uploads = new LayerUploads(client, repository);
             try (var streamed = uploads.start().orElseThrow()) {
                 // cut short: what the registry got does not hash to the layer's digest, so it is not committed
-                streamed.write(Files.readAllBytes(os.gzip()), 0, 3);
+                streamed.write(Files.readAllBytes(os.file()), 0, 3);
                 uploads.finished(os.digest(), streamed.finish(os.digest()));
             }
             RegistryBase base = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(os),
                     Optional.empty(), uploads);
             assertEquals(new RegistryBase.Pushed(1, os.size(), 0, 0), base.push(client));
-            assertArrayEquals(Files.readAllBytes(os.gzip()), client.blob(repository, os.digest()).orElseThrow());
+            assertArrayEquals(Files.readAllBytes(os.file()), client.blob(repository, os.digest()).orElseThrow());
             assertEquals(1, base.streamFailures().size(), base.streamFailures().toString());
             assertTrue(base.streamFailures().get(0).startsWith("of " + os.digest() + " failed: "),
                     base.streamFailures().toString());

@@ -1,12 +1,16 @@
 package dev.slipway.packages.layer;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /** How the layers Slipway writes itself are compressed, with the OCI media type each gives a layer. */
 public enum LayerCompression {
@@ -37,6 +41,24 @@ public enum LayerCompression {
     /** A stream that compresses into {@code sink} on every core and hashes both sides; closing it closes the sink. */
     public LayerCompressionStream open(OutputStream sink) throws IOException {
         return this == GZIP ? new ParallelGzipOutputStream(sink) : new ZstdLayerOutputStream(sink);
+    }
+
+    /** The tar inside {@code compressed}, a layer so compressed; closing it closes {@code compressed}. */
+    public InputStream decompress(InputStream compressed) throws IOException {
+        return this == GZIP
+                ? new GZIPInputStream(compressed, 1 << 16)
+                : new ZstdInputStreamNoFinalizer(new BufferedInputStream(compressed, 1 << 16));
+    }
+
+    /** The compression an OCI or Docker layer media type names; empty for one Slipway does not write. */
+    public static Optional<LayerCompression> ofMediaType(String mediaType) {
+        if (mediaType.endsWith("+zstd")) {
+            return Optional.of(ZSTD);
+        }
+        if (mediaType.endsWith("+gzip") || mediaType.endsWith(".tar.gzip")) {
+            return Optional.of(GZIP);
+        }
+        return Optional.empty();
     }
 
     /** {@code gzip} or {@code zstd}, as a user writes it; the error names what is accepted. */
