@@ -153,6 +153,20 @@ class SwarmApplyEndToEndTest {
     }
 
     @Test
+    @Order(1)
+    void zstdLayersAreRefusedBeforeAnyChangeNamingTheNodeAndItsEngine() {
+        RenderCommandTest.Run run = apply("--secrets", secrets.toString(), "--compression", "zstd");
+
+        assertEquals(1, run.code(), run.out() + run.err());
+        assertTrue(java.util.regex.Pattern.compile("(?m)^swarm node \\S+ \\(machine mainpc\\) runs Docker Engine "
+                + "20\\.10\\S*, which cannot pull zstd layers; they need 23\\.0 or newer \\(or build with "
+                + "--compression gzip\\)\\R--compression zstd: nothing was built or changed\\.$").matcher(run.err())
+                .find(), run.err());
+        assertEquals("", swarmObjects(), "a refused apply created services or secrets");
+        assertFalse(Files.exists(dir.resolve("audit.jsonl")), "a refused run changed nothing to audit");
+    }
+
+    @Test
     @Order(2)
     void anUnsignedImageIsRefusedBeforeAnyChangeNamingIt() throws Exception {
         sign("bravo");
