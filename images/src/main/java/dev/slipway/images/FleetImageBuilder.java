@@ -118,18 +118,9 @@ public final class FleetImageBuilder {
                 ? Optional.of(new PushHistory(request.cache(), request.credentials(), registry.insecure()))
                 : Optional.empty();
         // one client, kept alive, for every request Slipway itself makes of the registry during the build
-        Optional<OciRegistry> registry = request.target() instanceof BuildTarget.Registry target
-                ? Optional.of(new OciRegistry(request.credentials(), target.insecure()))
+        Optional<ChildImagePush> pushes = request.target() instanceof BuildTarget.Registry target
+                ? Optional.of(childImagePush(request, target))
                 : Optional.empty();
-        Optional<ChildImagePush> children = Optional.empty();
-        if (registry.isPresent()) {
-            try {
-                children = Optional.of(new ChildImagePush(registry.get(), request.cache().applicationLayers()));
-            } catch (IOException e) {
-                throw new FleetBuildException(List.of(new ImageFailure("cache", e.getMessage())), List.of());
-            }
-        }
-        Optional<ChildImagePush> childPush = children;
         // Assembling an image and asking the registry whether it is up to date mostly waits, so more images are
         // prepared at once than are built: Jib runs for at most `parallelism` images at a time.
         RankedPool checks = new RankedPool("slipway-check-", request.parallelism() * CHECKS_PER_BUILD);
@@ -155,12 +146,12 @@ public final class FleetImageBuilder {
                     if (failed != null) {
                         throw new SkippedImage(plan.base());
                     }
-                    return prepare(plan, base, request, context, pushed, registry, listener);
+                    return prepare(plan, base, request, context, pushed, pushes, listener);
                 }, checks.at(rank));
                 CompletableFuture<BuiltImage> future = preparing.thenCompose(prepared -> prepared.upToDate().isPresent()
                         ? CompletableFuture.completedFuture(prepared.upToDate().get())
                         : CompletableFuture.supplyAsync(
-                                () -> push(prepared, request, context, pushed, registry, childPush, listener),
+                                () -> push(prepared, request, context, pushed, pushes, listener),
                                 builds.at(rank)));
                 byImage.put(plan.image().text(), future);
                 lastByRepository.put(plan.image().repository(), future);
@@ -228,12 +219,12 @@ public final class FleetImageBuilder {
 
     /** Assembles the image's Jib builder from the steps and, when pushing, checks whether it is up to date. */
     private Prepared prepare(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, Optional<OciRegistry> registry, ProgressListener listener) {
+            Optional<PushHistory> pushed, Optional<ChildImagePush> pushes, ProgressListener listener) {
         listener.started(plan.image().text());
         ProgressReporter reporter = new ProgressReporter(plan.image().text(), listener);
         try {
             Optional<PackagedBaseWriter.Started> packaged = packagedBase.isPresent()
-                    ? packagedBase.get().from(plan, parent, request, context, reporter, registry)
+                    ? packagedBase.get().from(plan, parent, request, context, reporter, pushes)
                     : Optional.empty();
             Optional<RegistryBase> registryBase = packaged.flatMap(PackagedBaseWriter.Started::registryBase);
             JibContainerBuilder builder = packaged.isPresent()
@@ -275,8 +266,7 @@ public final class FleetImageBuilder {
      * its packaged base), else Jib towards the target. Records a push for the next build's check.
      */
     private BuiltImage push(Prepared prepared, BuildRequest request, StepContext context,
-            Optional<PushHistory> pushed, Optional<OciRegistry> registry, Optional<ChildImagePush> children,
-            ProgressListener listener) {
+            Optional<PushHistory> pushed, Optional<ChildImagePush> children, ProgressListener listener) {
         ImagePlan plan = prepared.plan();
         try {
             Optional<ChildImagePush.Manifest> base = Optional.empty();
@@ -286,7 +276,7 @@ public final class FleetImageBuilder {
                     children.orElseThrow().mountLayers(plan, children.get().base(prepared.parent().get()),
                             prepared.reporter());
                 }
-                RegistryBase.Pushed pushedBase = prepared.registryBase().get().push(registry.orElseThrow());
+                RegistryBase.Pushed pushedBase = prepared.registryBase().get().push(children.orElseThrow().registry());
                 prepared.registryBase().get().streamFailures().forEach(failure -> listener.note(plan.image().text(),
                         "streamed upload " + failure + "; pushed from the cache instead"));
                 prepared.reporter().pushedAhead(pushedBase.blobs() + pushedBase.streamed(),
@@ -324,6 +314,15 @@ public final class FleetImageBuilder {
             throw fail(plan, e, request, listener);
         } catch (Exception e) {
             throw fail(plan, e, request, listener);
+        }
+    }
+
+    private static ChildImagePush childImagePush(BuildRequest request, BuildTarget.Registry target) {
+        try {
+            return new ChildImagePush(new OciRegistry(request.credentials(), target.insecure()),
+                    request.cache().applicationLayers());
+        } catch (IOException e) {
+            throw new FleetBuildException(List.of(new ImageFailure("cache", e.getMessage())), List.of());
         }
     }
 

@@ -102,8 +102,7 @@ final class ApplyCommand implements Callable<Integer> {
             return 0;
         }
         try (ConnectedHosts connected = hosts.connect(planned.fleet(), desired)) {
-            RolloutRun.checkHosts(desired, connected);
-            ZstdEngineCheck.requireHosts(compression, connected.engines());
+            RolloutRun.checkHosts(desired, connected, compression);
             if (!skipBuild) {
                 try {
                     images.run(planned, build.target(Optional.of(planned.plan().registry())), build,

@@ -6,6 +6,7 @@ import dev.slipway.rollout.DesiredFleet;
 import dev.slipway.rollout.FleetRollout;
 import dev.slipway.rollout.GpuHostCheck;
 import dev.slipway.rollout.secrets.SecretValues;
+import dev.slipway.packages.layer.LayerCompression;
 import java.util.ArrayList;
 import java.util.List;
 import dev.slipway.rollout.LockHolder;
@@ -38,15 +39,31 @@ final class RolloutRun {
 
     /** Refuses (nothing changed yet) a host that is to run a GPU service but cannot hand out GPUs. */
     static void checkHosts(DesiredFleet desired, ConnectedHosts hosts) {
-        List<String> problems;
+        checkHosts(desired, hosts, LayerCompression.GZIP);
+    }
+
+    /**
+     * Before anything changes, every problem of the hosts at once: a GPU service on a host that cannot hand out
+     * GPUs, and, for zstd layers, an engine too old to pull them.
+     */
+    static void checkHosts(DesiredFleet desired, ConnectedHosts hosts, LayerCompression compression) {
+        List<String> gpu;
+        List<String> zstd;
         try {
-            problems = GpuHostCheck.problems(desired, hosts.engines());
+            gpu = GpuHostCheck.problems(desired, hosts.engines());
+            zstd = ZstdEngineCheck.hostProblems(compression, hosts.engines());
         } catch (EngineException e) {
             throw new UserError(e.getMessage());
         }
-        if (!problems.isEmpty()) {
-            List<String> lines = new ArrayList<>(problems);
+        List<String> lines = new ArrayList<>(gpu);
+        if (!gpu.isEmpty()) {
             lines.add("hosts cannot run their GPU services; nothing was changed.");
+        }
+        lines.addAll(zstd);
+        if (!zstd.isEmpty()) {
+            lines.add(ZstdEngineCheck.REFUSED);
+        }
+        if (!lines.isEmpty()) {
             throw new UserError(lines);
         }
     }

@@ -2,7 +2,6 @@ package dev.slipway.runner;
 
 import com.github.dockerjava.api.model.SwarmNode;
 import dev.slipway.packages.layer.LayerCompression;
-import dev.slipway.rollout.engine.EngineException;
 import dev.slipway.rollout.engine.DockerEngine;
 import dev.slipway.rollout.swarm.SwarmManager;
 import java.util.ArrayList;
@@ -13,29 +12,28 @@ import java.util.Set;
 
 /**
  * Before anything is built or changed: with {@code --compression zstd}, every engine that is to pull the fleet's
- * images (each host, or each swarm node a service is placed on) runs a Docker Engine that can pull zstd layers.
+ * images (each host, see {@link RolloutRun#checkHosts}, or each swarm node a service is placed on) runs a Docker
+ * Engine that can pull zstd layers.
  */
 final class ZstdEngineCheck {
     private ZstdEngineCheck() {
     }
 
-    /** Refuses, naming every host that cannot, unless all can (or the layers are gzip). */
-    static void requireHosts(LayerCompression compression, List<DockerEngine> engines) {
-        if (compression == LayerCompression.GZIP) {
-            return;
-        }
+    /** The last line of a refusal. */
+    static final String REFUSED = "--compression zstd: nothing was built or changed.";
+
+    /** One line per host that cannot pull zstd layers, naming it and its engine; none for gzip layers. */
+    static List<String> hostProblems(LayerCompression compression, List<DockerEngine> engines) {
         List<String> problems = new ArrayList<>();
+        if (compression == LayerCompression.GZIP) {
+            return problems;
+        }
         for (DockerEngine engine : engines) {
-            String version;
-            try {
-                version = engine.info().path("ServerVersion").asText("");
-            } catch (EngineException e) {
-                throw new UserError(e.getMessage());
-            }
+            String version = engine.info().path("ServerVersion").asText("");
             compression.refusalFor(version).ifPresent(why -> problems.add("host " + engine.machine() + " ("
                     + engine.host().engine() + ") " + why));
         }
-        refuse(problems);
+        return problems;
     }
 
     /** The same for the swarm nodes of {@code machines}, as the manager reports their engines. */
@@ -61,7 +59,7 @@ final class ZstdEngineCheck {
     private static void refuse(List<String> problems) {
         if (!problems.isEmpty()) {
             List<String> lines = new ArrayList<>(problems);
-            lines.add("--compression zstd: nothing was built or changed.");
+            lines.add(REFUSED);
             throw new UserError(lines);
         }
     }

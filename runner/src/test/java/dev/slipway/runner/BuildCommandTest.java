@@ -54,7 +54,7 @@ class BuildCommandTest {
     void writesTarballsAndASortedImagesJsonThatIsTheSameOnASecondBuild(@TempDir Path dir) throws IOException {
         Path definition = writeFleet(dir);
         Path out = dir.resolve("out");
-        CliTest.Run first = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+        CliRun first = CliRun.of("build", "--fleet", definition.toString(), "--out", out.toString(),
                 "--tag", "t1", "--cache", dir.resolve("cache").toString());
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(Files.isRegularFile(out.resolve("families/tiny-base.tar")));
@@ -65,7 +65,7 @@ class BuildCommandTest {
         assertTrue(first.out().contains("IMAGE"), first.out());
         assertTrue(first.out().contains("2 images in"), first.out());
 
-        CliTest.Run second = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+        CliRun second = CliRun.of("build", "--fleet", definition.toString(), "--out", out.toString(),
                 "--tag", "t1", "--cache", dir.resolve("cache").toString());
         assertEquals(0, second.exitCode(), second.err());
         assertTrue(second.out().contains("2 images in "), second.out());
@@ -80,7 +80,7 @@ class BuildCommandTest {
         Files.delete(dir.resolve("app/www"));
         Files.delete(dir.resolve("app"));
         Path out = dir.resolve("out");
-        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+        CliRun run = CliRun.of("build", "--fleet", definition.toString(), "--out", out.toString(),
                 "--cache", dir.resolve("cache").toString());
         assertEquals(1, run.exitCode());
         assertEquals("service web on box: " + dir.resolve("app") + " does not exist (application directory \"app\")\n"
@@ -95,7 +95,7 @@ class BuildCommandTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--registry",
+        CliRun run = CliRun.of("build", "--fleet", definition.toString(), "--registry",
                 "127.0.0.1:" + closed + "/acme", "--insecure", "--tag", "t1", "--cache",
                 dir.resolve("cache").toString());
         assertEquals(1, run.exitCode(), run.out());
@@ -115,7 +115,7 @@ class BuildCommandTest {
         try (LocalRegistry registry = LocalRegistry.start()) {
             String[] build = {"build", "--fleet", definition.toString(), "--registry", registry.host() + "/acme",
                     "--insecure", "--tag", "t1", "--cache", dir.resolve("cache").toString()};
-            CliTest.Run first = CliTest.run(build);
+            CliRun first = CliRun.of(build);
             assertEquals(0, first.exitCode(), first.out() + first.err());
             String web = registry.host() + "/acme/tiny/web:t1-box";
             Matcher webSbom = Pattern.compile("(?m)^" + Pattern.quote(web) + "  sbom (sha256-[0-9a-f]{64}\\.sbom)$")
@@ -124,7 +124,7 @@ class BuildCommandTest {
             String webSbomTag = webSbom.group(1);
 
             int logBefore = registry.log().length();
-            CliTest.Run second = CliTest.run(build);
+            CliRun second = CliRun.of(build);
             String log = registry.log().substring(logBefore);
             assertEquals(0, second.exitCode(), second.out() + second.err());
             assertEquals(sbomLines(first.out()), sbomLines(second.out()), "every image is listed with its SBOM");
@@ -140,15 +140,15 @@ class BuildCommandTest {
             HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(manifests + manifest))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, deleted.statusCode(), deleted.body());
-            assertEquals(1, CliTest.run("sbom", "--insecure", web).exitCode(), "the SBOM is gone");
+            assertEquals(1, CliRun.of("sbom", "--insecure", web).exitCode(), "the SBOM is gone");
 
             logBefore = registry.log().length();
-            CliTest.Run third = CliTest.run(build);
+            CliRun third = CliRun.of(build);
             log = registry.log().substring(logBefore);
             assertEquals(0, third.exitCode(), third.out() + third.err());
             assertEquals(sbomLines(first.out()), sbomLines(third.out()));
             assertEquals(1, count("\"PUT /v2/acme/tiny/web/manifests/" + Pattern.quote(webSbomTag) + " ", log), log);
-            CliTest.Run sbom = CliTest.run("sbom", "--insecure", web);
+            CliRun sbom = CliRun.of("sbom", "--insecure", web);
             assertEquals(0, sbom.exitCode(), sbom.err());
             assertTrue(sbom.out().contains("\"bom-ref\":\"" + web + "\""), sbom.out());
         }
@@ -165,7 +165,7 @@ class BuildCommandTest {
     @Test
     void plainHttpIsOnlyAllowedToLoopback(@TempDir Path dir) throws IOException {
         Path definition = writeFleet(dir);
-        CliTest.Run run = CliTest.run("build", "--fleet", definition.toString(), "--registry",
+        CliRun run = CliRun.of("build", "--fleet", definition.toString(), "--registry",
                 "registry.example/acme", "--insecure");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("--insecure: registry.example is not a loopback address"), run.err());

@@ -6,35 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI as a user meets it: exit codes, what is printed, and never a stack trace. */
 class CliTest {
     static final Path SEED_DEFINITION = Path
             .of("../fleet-definition/src/main/java/dev/slipway/fleet/FleetDefinition.java");
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void validateSummarisesTheDefaultFleet() {
-        Run run = run("validate");
+        CliRun run = CliRun.of("validate");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("fleet ai_system is valid: 7 services, 9 families, 2 machines\n", run.out());
     }
@@ -43,7 +27,7 @@ class CliTest {
     void anEditedDefinitionFileIsCompiledAndItsPortClashReported(@TempDir Path dir) throws IOException {
         Path edited = dir.resolve("FleetDefinition.java");
         Files.writeString(edited, Files.readString(SEED_DEFINITION).replace("ports(5560, 6560)", "ports(5557, 6560)"));
-        Run run = run("validate", "--fleet", edited.toString());
+        CliRun run = CliRun.of("validate", "--fleet", edited.toString());
         assertEquals(1, run.exitCode());
         assertEquals("service 'real_time_audio_pipeline' ports: 5557 is already used on mainpc by "
                 + "'affective_processing_center'\n1 problem(s); nothing was changed.\n", run.err());
@@ -56,7 +40,7 @@ class CliTest {
         Files.writeString(edited, Files.readString(SEED_DEFINITION)
                 .replace("ports(5560, 6560)", "ports(80, 80)")
                 .replace(".ports(7009, 9008)", ".ports(7009, 9008).env(\"HF_TOKEN\", \"do-not-print-me\")"));
-        Run run = run("validate", "--fleet", edited.toString());
+        CliRun run = CliRun.of("validate", "--fleet", edited.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("service 'affective_processing_center' ports: service port 80 is outside"));
         assertTrue(run.err()
@@ -71,7 +55,7 @@ class CliTest {
         Path broken = dir.resolve("FleetDefinition.java");
         Files.writeString(broken,
                 Files.readString(SEED_DEFINITION).replace(".family(FAMILY_WEB)", ".family(\"family-web\")"));
-        Run run = run("validate", "--fleet", broken.toString());
+        CliRun run = CliRun.of("validate", "--fleet", broken.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith(broken + ":"), run.err());
         assertTrue(run.err().contains("error: "), run.err());
@@ -80,13 +64,13 @@ class CliTest {
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertEquals(2, run("validate", "--no-such-option").exitCode());
-        assertEquals(2, run("no-such-command").exitCode());
+        assertEquals(2, CliRun.of("validate", "--no-such-option").exitCode());
+        assertEquals(2, CliRun.of("no-such-command").exitCode());
     }
 
     @Test
     void anUnknownFleetClassIsAClearError() {
-        Run run = run("validate", "--fleet", "com.example.Missing");
+        CliRun run = CliRun.of("validate", "--fleet", "com.example.Missing");
         assertEquals(1, run.exitCode());
         assertEquals("--fleet: no class 'com.example.Missing' on the classpath; expected a class name or a path to "
                 + "a FleetDefinition .java file\n", run.err());
@@ -94,8 +78,8 @@ class CliTest {
 
     @Test
     void planJsonIsByteIdenticalAndPutsTheCanaryFirst() throws IOException {
-        Run first = run("plan", "--json", "--tag", "20260101-abcdef0");
-        Run second = run("plan", "--json", "--tag", "20260101-abcdef0");
+        CliRun first = CliRun.of("plan", "--json", "--tag", "20260101-abcdef0");
+        CliRun second = CliRun.of("plan", "--json", "--tag", "20260101-abcdef0");
         assertEquals(0, first.exitCode(), first.err());
         assertEquals(first.out(), second.out());
         JsonNode plan = Json.MAPPER.readTree(first.out());
@@ -109,7 +93,7 @@ class CliTest {
 
     @Test
     void planTextShowsImagesAndWaves() {
-        Run run = run("plan", "--tag", "t1", "--batch-size", "2");
+        CliRun run = CliRun.of("plan", "--tag", "t1", "--batch-size", "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("Rollout: canary on mainpc, then batches of 2"));
         assertTrue(
@@ -124,14 +108,14 @@ class CliTest {
 
     @Test
     void planShowsEveryRuntimeSettingOfTheSeedFleetInTextAndJson() throws IOException {
-        Run text = run("plan", "--tag", "t1");
+        CliRun text = CliRun.of("plan", "--tag", "t1");
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.out().contains("runs with: gpus 0; shm 8 GiB; ulimit memlock=-1:-1; ulimit stack=67108864:"
                 + "67108864; volume ai_system-hf-cache -> /home/appuser/.cache/huggingface; volume ai_system-models -> "
                 + "/home/appuser/models; logs json-file 5 x 10 MiB; secret HF_TOKEN (file /run/secrets/HF_TOKEN); "
                 + "starts after central_error_bus, unified_observability_center"), text.out());
 
-        Run json = run("plan", "--json", "--tag", "t1");
+        CliRun json = CliRun.of("plan", "--json", "--tag", "t1");
         JsonNode coordinator = Json.MAPPER.readTree(json.out()).get("runtime").get("model_ops_coordinator@mainpc");
         assertEquals("[\"0\"]", coordinator.get("gpuDevices").toString());
         assertEquals(8L << 30, coordinator.get("shmSizeBytes").asLong());
@@ -145,8 +129,8 @@ class CliTest {
 
     @Test
     void versionAndHelpWork() {
-        assertEquals(0, run("--version").exitCode());
-        Run help = run("plan", "--help");
+        assertEquals(0, CliRun.of("--version").exitCode());
+        CliRun help = CliRun.of("plan", "--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("--json"));
     }

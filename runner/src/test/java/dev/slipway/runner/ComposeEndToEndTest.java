@@ -46,19 +46,19 @@ class ComposeEndToEndTest {
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             BusyboxBase.writeInto(dir, docker);
             String org = registry.host() + "/slipway";
-            RenderCommandTest.Run build = RenderCommandTest.run("build", "--fleet", RenderCommandTest.FLEET, "--dir",
+            CliRun build = CliRun.of("build", "--fleet", RenderCommandTest.FLEET, "--dir",
                     dir.toString(), "--tag", "c1", "--registry", org, "--insecure", "--parallel", "1", "--cache",
                     dir.resolve("cache").toString());
-            assertEquals(0, build.code(), build.out() + build.err());
+            assertEquals(0, build.exitCode(), build.out() + build.err());
             String alphaImage = org + "/rollouttest/alpha:c1-mainpc";
             String digest = build.out().lines().filter(l -> l.startsWith(alphaImage + " ")).findFirst()
                     .orElseThrow(() -> new AssertionError(build.out())).split("\\s+")[1];
 
             Path file = dir.resolve("mainpc-compose.yaml");
-            RenderCommandTest.Run render = RenderCommandTest.run("render", "compose", "--fleet",
+            CliRun render = CliRun.of("render", "compose", "--fleet",
                     RenderCommandTest.FLEET, "--dir", dir.toString(), "--tag", "c1", "--registry", org, "--machine",
                     "mainpc", "--digest", alphaImage + "=" + digest, "--out", file.toString());
-            assertEquals(0, render.code(), render.err());
+            assertEquals(0, render.exitCode(), render.err());
             assertTrue(render.err().contains("warning: instance bravo@mainpc: no digest"), render.err());
             assertTrue(Files.readString(file).contains(org + "/rollouttest/alpha@" + digest), Files.readString(file));
 
@@ -118,16 +118,16 @@ class ComposeEndToEndTest {
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             BusyboxBase.writeInto(dir, docker);
             String org = registry.host() + "/slipway";
-            RenderCommandTest.Run build = RenderCommandTest.run("build", "--fleet", fleet, "--dir", dir.toString(),
+            CliRun build = CliRun.of("build", "--fleet", fleet, "--dir", dir.toString(),
                     "--tag", "r1", "--registry", org, "--insecure", "--parallel", "1", "--cache",
                     dir.resolve("cache").toString());
-            assertEquals(0, build.code(), build.out() + build.err());
+            assertEquals(0, build.exitCode(), build.out() + build.err());
 
             Path file = dir.resolve("runtime-compose.yaml");
-            RenderCommandTest.Run render = RenderCommandTest.run("render", "compose", "--fleet", fleet, "--dir",
+            CliRun render = CliRun.of("render", "compose", "--fleet", fleet, "--dir",
                     dir.toString(), "--tag", "r1", "--registry", org, "--machine", "mainpc", "--out",
                     file.toString());
-            assertEquals(0, render.code(), render.err());
+            assertEquals(0, render.exitCode(), render.err());
             assertFalse(Files.readString(file).contains(TOKEN));
 
             Map<String, String> env = Map.of("SLIPWAY_SECRETS_DIR", secrets.toString());
@@ -194,15 +194,15 @@ class ComposeEndToEndTest {
     @Test
     void dockerComposeAcceptsAGpuServicesDeviceRequest() throws Exception {
         Path file = dir.resolve("gpu-compose.yaml");
-        RenderCommandTest.Run render;
+        CliRun render;
         RunningServicesTestFleet.withGpuService = true;
         try {
-            render = RenderCommandTest.run("render", "compose", "--fleet", RunningServicesTestFleet.class.getName(),
+            render = CliRun.of("render", "compose", "--fleet", RunningServicesTestFleet.class.getName(),
                     "--tag", "r1", "--machine", "mainpc", "--out", file.toString());
         } finally {
             RunningServicesTestFleet.withGpuService = false;
         }
-        assertEquals(0, render.code(), render.err());
+        assertEquals(0, render.exitCode(), render.err());
         ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", file.toString(), "config")
                 .redirectErrorStream(true);
         builder.environment().put("SLIPWAY_SECRETS_DIR", dir.toString());

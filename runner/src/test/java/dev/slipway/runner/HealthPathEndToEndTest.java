@@ -7,8 +7,6 @@ import dev.slipway.model.HealthCheck;
 import dev.slipway.testkit.FreePort;
 import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,15 +39,15 @@ class HealthPathEndToEndTest {
                 LocalDockerd docker = LocalDockerd.builder().insecureRegistry(registry.host()).start()) {
             BusyboxBase.writeInto(dir, docker);
 
-            Run plan = run("plan", "--fleet", definition.toString(), "--tag", "r1");
-            assertEquals(0, plan.code(), plan.err());
+            CliRun plan = CliRun.of("plan", "--fleet", definition.toString(), "--tag", "r1");
+            assertEquals(0, plan.exitCode(), plan.err());
             assertTrue(plan.out().contains("health check on " + healthPort + " (GET /ready)"), plan.out());
 
-            Run apply = run("apply", "--fleet", definition.toString(), "--tag", "r1", "--registry",
+            CliRun apply = CliRun.of("apply", "--fleet", definition.toString(), "--tag", "r1", "--registry",
                     registry.host() + "/slipway", "--insecure", "--host", "mainpc=" + docker.dockerHost(),
                     "--cache", dir.resolve("cache").toString(), "--audit-log", dir.resolve("audit.jsonl").toString());
 
-            assertEquals(0, apply.code(), apply.out() + apply.err());
+            assertEquals(0, apply.exitCode(), apply.out() + apply.err());
             assertEquals(1, Pattern.compile("^Definition .*\\(compiled with javac\\)$", Pattern.MULTILINE)
                     .matcher(apply.out()).results().count(), apply.out());
             assertEquals(1, Pattern.compile("^Definition ", Pattern.MULTILINE).matcher(apply.out()).results().count(),
@@ -104,18 +102,5 @@ class HealthPathEndToEndTest {
                 """.replace("SERVICE_PORT", Integer.toString(servicePort))
                 .replace("HEALTH_PORT", Integer.toString(healthPort)));
         return file;
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 }

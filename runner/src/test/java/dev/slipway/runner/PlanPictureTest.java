@@ -32,7 +32,7 @@ class PlanPictureTest {
         HeadlessChromium chromium = chromium();
         Files.createDirectories(PICTURES);
         Path page = PICTURES.resolve("seed-fleet.html");
-        CliTest.Run run = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
+        CliRun run = CliRun.of("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
                 page.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("Wrote " + page.toAbsolutePath().normalize() + "\n", run.out());
@@ -67,7 +67,7 @@ class PlanPictureTest {
         Files.createDirectories(PICTURES);
         Path page = PICTURES.resolve("generated-200.html");
         Path dot = dir.resolve("generated-200.dot");
-        CliTest.Run run = CliTest.run("plan", "--fleet", fleet.resolve("BenchFleet.java").toString(), "--tag", TAG,
+        CliRun run = CliRun.of("plan", "--fleet", fleet.resolve("BenchFleet.java").toString(), "--tag", TAG,
                 "--html", page.toString(), "--dot", dot.toString(), "--batch-size", "10",
                 "--cache", dir.resolve("cache").toString());
         assertEquals(0, run.exitCode(), run.err());
@@ -102,7 +102,7 @@ class PlanPictureTest {
     @Test
     void thePageAndGraphAreTheSameBytesForTheSameDefinition(@TempDir Path dir) throws IOException {
         for (String name : new String[]{"a", "b"}) {
-            CliTest.Run run = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
+            CliRun run = CliRun.of("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
                     dir.resolve(name + ".html").toString(), "--dot", dir.resolve(name + ".dot").toString());
             assertEquals(0, run.exitCode(), run.err());
         }
@@ -114,11 +114,11 @@ class PlanPictureTest {
     void aBuildOutputGivesEachFamilyItsLayerSizes(@TempDir Path dir) throws IOException {
         Path definition = writeTinyFleet(dir);
         Path out = dir.resolve("out");
-        CliTest.Run build = CliTest.run("build", "--fleet", definition.toString(), "--out", out.toString(),
+        CliRun build = CliRun.of("build", "--fleet", definition.toString(), "--out", out.toString(),
                 "--tag", "t1", "--cache", dir.resolve("cache").toString());
         assertEquals(0, build.exitCode(), build.err());
         Path page = dir.resolve("page.html");
-        CliTest.Run run = CliTest.run("plan", "--fleet", definition.toString(), "--tag", "t1", "--html",
+        CliRun run = CliRun.of("plan", "--fleet", definition.toString(), "--tag", "t1", "--html",
                 page.toString(), "--build-output", out.toString(), "--cache", dir.resolve("cache").toString());
         assertEquals(0, run.exitCode(), run.err());
         Document html = Jsoup.parse(Files.readString(page));
@@ -133,7 +133,7 @@ class PlanPictureTest {
     @Test
     void aMissingBuildOutputIsNamedAndNothingIsWritten(@TempDir Path dir) {
         Path page = dir.resolve("page.html");
-        CliTest.Run run = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
+        CliRun run = CliRun.of("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
                 page.toString(), "--build-output", dir.resolve("nowhere").toString());
         assertEquals(1, run.exitCode());
         assertEquals("--build-output: " + dir.resolve("nowhere/images.json") + " does not exist: expected the output "
@@ -143,12 +143,12 @@ class PlanPictureTest {
 
     @Test
     void aPageIntoAMissingDirectoryOrABuildOutputWithoutAPictureIsRefused(@TempDir Path dir) {
-        CliTest.Run missing = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
+        CliRun missing = CliRun.of("plan", "--dir", "../fleet-definition", "--tag", TAG, "--html",
                 dir.resolve("no/such/page.html").toString());
         assertEquals(1, missing.exitCode());
         assertEquals("--html: cannot write " + dir.resolve("no/such/page.html") + ": directory "
                 + dir.resolve("no/such") + " does not exist\n", missing.err());
-        CliTest.Run alone = CliTest.run("plan", "--dir", "../fleet-definition", "--tag", TAG, "--build-output",
+        CliRun alone = CliRun.of("plan", "--dir", "../fleet-definition", "--tag", TAG, "--build-output",
                 dir.toString());
         assertEquals(1, alone.exitCode());
         assertEquals("--build-output: only used with --html or --dot\n", alone.err());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,10 +21,10 @@ class RenderCommandTest {
     @Test
     void kubernetesWritesEveryManifestPinsTheGivenDigestAndWarnsForTheRest() throws Exception {
         Files.writeString(dir.resolve("images.json"), "{\n  \"" + ALPHA + ":t1-mainpc\" : \"" + DIGEST + "\"\n}\n");
-        Run run = run("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--images",
+        CliRun run = CliRun.of("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--images",
                 dir.resolve("images.json").toString(), "--out", dir.resolve("k8s").toString());
 
-        assertEquals(0, run.code(), run.err());
+        assertEquals(0, run.exitCode(), run.err());
         String alpha = Files.readString(dir.resolve("k8s/deployment-alpha-mainpc.yaml"));
         assertTrue(alpha.contains("image: " + ALPHA + "@" + DIGEST + "\n"), alpha);
         assertTrue(alpha.contains("dev.slipway.machine: mainpc"), alpha);
@@ -40,9 +38,9 @@ class RenderCommandTest {
 
         byte[] first = Files.readAllBytes(dir.resolve("k8s/deployment-alpha-mainpc.yaml"));
         Files.writeString(dir.resolve("k8s/deployment-gone-pc2.yaml"), "kind: Deployment\n");
-        Run again = run("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--digest",
+        CliRun again = CliRun.of("render", "kubernetes", "--fleet", FLEET, "--tag", "t1", "--digest",
                 ALPHA + ":t1-mainpc=" + DIGEST, "--out", dir.resolve("k8s").toString());
-        assertEquals(0, again.code(), again.err());
+        assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.err().contains("warning: " + dir.resolve("k8s/deployment-gone-pc2.yaml") + " is not part "
                 + "of this rendering"), again.err());
         assertEquals(5, again.err().lines().filter(l -> l.startsWith("warning: ")).count(), "4 unpinned, 1 stale: "
@@ -52,16 +50,16 @@ class RenderCommandTest {
 
     @Test
     void aBadDigestOrAnUnknownMachineIsNamedAndNothingIsWritten() {
-        Run bad = run("render", "kubernetes", "--fleet", FLEET, "--digest", "alpha=latest", "--digest", "oops",
+        CliRun bad = CliRun.of("render", "kubernetes", "--fleet", FLEET, "--digest", "alpha=latest", "--digest", "oops",
                 "--out", dir.resolve("k8s").toString());
-        assertEquals(1, bad.code());
+        assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("--digest: 'oops' is not IMAGE=sha256:..."), bad.err());
         assertTrue(bad.err().contains("image alpha: 'latest' is not a digest"), bad.err());
         assertTrue(Files.notExists(dir.resolve("k8s")));
 
-        Run machine = run("render", "compose", "--fleet", FLEET, "--machine", "pc3", "--out",
+        CliRun machine = CliRun.of("render", "compose", "--fleet", FLEET, "--machine", "pc3", "--out",
                 dir.resolve("c.yaml").toString());
-        assertEquals(1, machine.code());
+        assertEquals(1, machine.exitCode());
         assertTrue(machine.err().contains("--machine: 'pc3' runs no service of fleet rollouttest; machines with "
                 + "services: mainpc, pc2"), machine.err());
         assertTrue(Files.notExists(dir.resolve("c.yaml")));
@@ -69,21 +67,8 @@ class RenderCommandTest {
 
     @Test
     void renderWithoutATargetShowsItsTargetsAsAUsageError() {
-        Run run = run("render");
-        assertEquals(2, run.code());
+        CliRun run = CliRun.of("render");
+        assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("kubernetes") && run.err().contains("compose"), run.err());
-    }
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 }

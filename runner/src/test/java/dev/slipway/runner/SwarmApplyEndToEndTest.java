@@ -127,13 +127,13 @@ class SwarmApplyEndToEndTest {
         new CosignSignatures(client).sign(pinned, SigningKeys.privateKey(key.toString(), Map.of()));
     }
 
-    static RenderCommandTest.Run apply(String... more) {
+    static CliRun apply(String... more) {
         List<String> args = new ArrayList<>(List.of("apply", "--fleet", SwarmTestFleet.class.getName(), "--tag",
                 "t1", "--swarm", node.dockerHost(), "--registry", registry.host() + "/slipway", "--insecure",
                 "--skip-build", "--require-signed", pub.toString(), "--cache", dir.resolve("cache").toString(),
                 "--audit-log", dir.resolve("audit.jsonl").toString()));
         args.addAll(List.of(more));
-        return RenderCommandTest.run(args.toArray(String[]::new));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     static String swarmObjects() {
@@ -144,9 +144,9 @@ class SwarmApplyEndToEndTest {
     @Test
     @Order(1)
     void aMissingSecretIsRefusedBeforeAnyChange() {
-        RenderCommandTest.Run run = apply();
+        CliRun run = apply();
 
-        assertEquals(1, run.code(), run.out() + run.err());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("service 'alpha' secret " + SwarmTestFleet.TOKEN + ": no value; expected it in "
                 + "--secrets FILE or the environment variable " + SwarmTestFleet.TOKEN), run.err());
         assertEquals("", swarmObjects(), "a refused apply created services or secrets");
@@ -155,9 +155,9 @@ class SwarmApplyEndToEndTest {
     @Test
     @Order(1)
     void zstdLayersAreRefusedBeforeAnyChangeNamingTheNodeAndItsEngine() {
-        RenderCommandTest.Run run = apply("--secrets", secrets.toString(), "--compression", "zstd");
+        CliRun run = apply("--secrets", secrets.toString(), "--compression", "zstd");
 
-        assertEquals(1, run.code(), run.out() + run.err());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(java.util.regex.Pattern.compile("(?m)^swarm node \\S+ \\(machine mainpc\\) runs Docker Engine "
                 + "20\\.10\\S*, which cannot pull zstd layers; they need 23\\.0 or newer \\(or build with "
                 + "--compression gzip\\)\\R--compression zstd: nothing was built or changed\\.$").matcher(run.err())
@@ -170,9 +170,9 @@ class SwarmApplyEndToEndTest {
     @Order(2)
     void anUnsignedImageIsRefusedBeforeAnyChangeNamingIt() throws Exception {
         sign("bravo");
-        RenderCommandTest.Run run = apply("--secrets", secrets.toString());
+        CliRun run = apply("--secrets", secrets.toString());
 
-        assertEquals(1, run.code(), run.out() + run.err());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains(image("alpha") + " (" + digests.get("alpha") + "): not signed (no sha256-"),
                 run.err());
         assertTrue(run.err().contains("1 image(s) not signed by " + pub + " (--require-signed); nothing was "
@@ -186,9 +186,9 @@ class SwarmApplyEndToEndTest {
     @Order(3)
     void onceEverythingIsSignedTheServicesRunWithTheSecretAndTheRunIsOneAuditLine() throws Exception {
         sign("alpha");
-        RenderCommandTest.Run run = apply("--secrets", secrets.toString());
+        CliRun run = apply("--secrets", secrets.toString());
 
-        assertEquals(0, run.code(), run.out() + run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("audit: appended to " + dir.resolve("audit.jsonl")), run.out());
         List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
         assertEquals(1, lines.size(), lines.toString());

@@ -16,10 +16,10 @@ class SwarmApplyTest {
 
     @Test
     void anUnreachableManagerIsNamedAndNothingIsBuilt() {
-        RenderCommandTest.Run run = RenderCommandTest.run("apply", "--fleet", RenderCommandTest.FLEET, "--tag", "s1",
+        CliRun run = CliRun.of("apply", "--fleet", RenderCommandTest.FLEET, "--tag", "s1",
                 "--swarm", "unix://" + dir.resolve("no-such.sock"), "--registry", "127.0.0.1:1/slipway", "--cache",
                 dir.resolve("cache").toString());
-        assertEquals(1, run.code(), run.out() + run.err());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("swarm manager unix://" + dir.resolve("no-such.sock") + " is unreachable"),
                 run.err());
         assertFalse(run.out().contains("Building"), run.out());
@@ -28,9 +28,9 @@ class SwarmApplyTest {
 
     @Test
     void swarmAndHostsExcludeEachOther() {
-        RenderCommandTest.Run run = RenderCommandTest.run("apply", "--fleet", RenderCommandTest.FLEET, "--swarm",
+        CliRun run = CliRun.of("apply", "--fleet", RenderCommandTest.FLEET, "--swarm",
                 "unix:///run/docker.sock", "--host", "mainpc=unix:///run/docker.sock");
-        assertEquals(1, run.code());
+        assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("--swarm and --host/--hosts-file exclude each other"), run.err());
     }
 }

@@ -75,7 +75,7 @@ class SwarmRollbackStatusPlanEndToEndTest {
         assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0, out);
     }
 
-    static RenderCommandTest.Run slipway(String command, String... more) {
+    static CliRun slipway(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, "--fleet", SwarmTwoNodeFleet.class.getName(), "--swarm",
                 swarm.manager().dockerHost(), "--registry", registry.host() + "/slipway", "--cache",
                 dir.resolve("cache").toString()));
@@ -86,7 +86,7 @@ class SwarmRollbackStatusPlanEndToEndTest {
             args.addAll(List.of("--insecure", "--audit-log", dir.resolve("audit.jsonl").toString()));
         }
         args.addAll(List.of(more));
-        return RenderCommandTest.run(args.toArray(String[]::new));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     /** The image each service's spec names, as {@code docker service inspect} shows it. */
@@ -108,14 +108,14 @@ class SwarmRollbackStatusPlanEndToEndTest {
     @Test
     @Order(1)
     void afterV1ThenV2StatusShowsEveryInstanceFromBothNodesDeployed() {
-        RenderCommandTest.Run v1 = slipway("apply", "--tag", "v1", "--skip-build");
-        assertEquals(0, v1.code(), v1.out() + v1.err());
-        RenderCommandTest.Run v2 = slipway("apply", "--tag", "v2", "--skip-build");
-        assertEquals(0, v2.code(), v2.out() + v2.err());
+        CliRun v1 = slipway("apply", "--tag", "v1", "--skip-build");
+        assertEquals(0, v1.exitCode(), v1.out() + v1.err());
+        CliRun v2 = slipway("apply", "--tag", "v2", "--skip-build");
+        assertEquals(0, v2.exitCode(), v2.out() + v2.err());
 
-        RenderCommandTest.Run status = slipway("status");
+        CliRun status = slipway("status");
 
-        assertEquals(0, status.code(), status.out() + status.err());
+        assertEquals(0, status.exitCode(), status.out() + status.err());
         assertTrue(status.out().startsWith("Fleet " + SwarmTwoNodeFleet.NAME + ", desired tag v2 (deployed"),
                 status.out());
         for (String service : List.of("alpha", "bravo")) {
@@ -130,15 +130,15 @@ class SwarmRollbackStatusPlanEndToEndTest {
     @Test
     @Order(2)
     void planDiffsAgainstTheServicesNothingForV2UpdatesForV3() {
-        RenderCommandTest.Run same = slipway("plan", "--tag", "v2");
-        assertEquals(0, same.code(), same.out() + same.err());
+        CliRun same = slipway("plan", "--tag", "v2");
+        assertEquals(0, same.exitCode(), same.out() + same.err());
         assertTrue(same.out().contains("Live changes for fleet " + SwarmTwoNodeFleet.NAME + ", tag v2:"), same.out());
         assertTrue(same.out().contains("0 to create, 0 to update, 2 unchanged, 0 to remove"), same.out());
         assertTrue(same.out().contains("no waves: nothing to roll out"), same.out());
 
-        RenderCommandTest.Run next = slipway("plan", "--tag", "v3");
+        CliRun next = slipway("plan", "--tag", "v3");
 
-        assertEquals(0, next.code(), next.out() + next.err());
+        assertEquals(0, next.exitCode(), next.out() + next.err());
         assertTrue(next.out().contains("0 to create, 2 to update, 0 unchanged, 0 to remove"), next.out());
         assertTrue(next.out().contains("~ alpha"), next.out());
         assertTrue(next.out().contains("update " + image("alpha", "v2") + " -> " + image("alpha", "v3")
@@ -157,9 +157,9 @@ class SwarmRollbackStatusPlanEndToEndTest {
                 "dev.slipway.lock.token=theirs", "slipway-lock." + SwarmTwoNodeFleet.NAME, value.toString())
                 .requireSuccess();
         try {
-            RenderCommandTest.Run run = slipway("rollback", "--to", "v1");
+            CliRun run = slipway("rollback", "--to", "v1");
 
-            assertEquals(1, run.code(), run.out() + run.err());
+            assertEquals(1, run.exitCode(), run.out() + run.err());
             assertTrue(run.err().contains("the swarm: the deploy lock is held by ops@elsewhere (pid 4242) since "
                     + "2026-01-01T00:00:00Z"), run.err());
             assertEquals(List.of(image("alpha", "v2"), image("bravo", "v2")), serviceImages());
@@ -173,10 +173,10 @@ class SwarmRollbackStatusPlanEndToEndTest {
     void rollbackToATagNeverPushedExits1WithNothingChanged() throws Exception {
         long auditLines = Files.readAllLines(dir.resolve("audit.jsonl")).size();
 
-        RenderCommandTest.Run run = slipway("rollback", "--to", "never-pushed");
+        CliRun run = slipway("rollback", "--to", "never-pushed");
 
-        assertEquals(1, run.code(), run.out() + run.err());
-        assertTrue(HelpExitCodes.meaning("rollback", run.code()).startsWith("refused before anything changed"));
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(HelpExitCodes.meaning("rollback", run.exitCode()).startsWith("refused before anything changed"));
         assertTrue(run.err().contains("rollback failed: not in the registry: " + image("alpha", "never-pushed")
                 + " (for mainpc), " + image("bravo", "never-pushed") + " (for pc2); nothing was changed"), run.err());
         assertEquals(List.of(image("alpha", "v2"), image("bravo", "v2")), serviceImages());
@@ -190,9 +190,9 @@ class SwarmRollbackStatusPlanEndToEndTest {
     @Test
     @Order(5)
     void rollbackToV1PutsEveryServiceBackIsAuditedAndStatusReportsV1Deployed() throws Exception {
-        RenderCommandTest.Run run = slipway("rollback", "--to", "v1");
+        CliRun run = slipway("rollback", "--to", "v1");
 
-        assertEquals(0, run.code(), run.out() + run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertEquals(List.of(image("alpha", "v1"), image("bravo", "v1")), serviceImages());
         List<String> audit = Files.readAllLines(dir.resolve("audit.jsonl"));
         JsonNode last = JSON.readTree(audit.get(audit.size() - 1));
@@ -205,9 +205,9 @@ class SwarmRollbackStatusPlanEndToEndTest {
         assertEquals(List.of("alpha@mainpc update updated " + image("alpha", "v2") + " -> " + image("alpha", "v1"),
                 "bravo@pc2 update updated " + image("bravo", "v2") + " -> " + image("bravo", "v1")), instances);
 
-        RenderCommandTest.Run status = slipway("status");
+        CliRun status = slipway("status");
 
-        assertEquals(0, status.code(), status.out() + status.err());
+        assertEquals(0, status.exitCode(), status.out() + status.err());
         assertTrue(status.out().startsWith("Fleet " + SwarmTwoNodeFleet.NAME + ", desired tag v1 (deployed"),
                 status.out());
         for (String service : List.of("alpha", "bravo")) {

@@ -20,8 +20,8 @@ import dev.slipway.images.BuiltImage;
 import dev.slipway.images.InputProblem;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.progress.ProgressReporter;
+import dev.slipway.images.steps.ChildImagePush;
 import dev.slipway.images.steps.OutputStep;
-import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.images.steps.StepContext;
 import dev.slipway.locks.FamilyLocks;
 import dev.slipway.locks.FamilyPackages;
@@ -95,13 +95,13 @@ public final class PackagedBaseWriter {
 
     /**
      * For a family plan with packaged layers: writes (or reuses) its base tarball and returns a builder on it.
-     * Empty for every other plan, which starts the usual way. With {@code registry} (a registry build's client) a
+     * Empty for every other plan, which starts the usual way. With {@code pushes} (a registry build's pushes) a
      * family that starts from scratch or from a parent this build pushed gets its base as a {@link RegistryBase} in
      * its own repository instead, its packaged layers uploaded while they are written; it must then be pushed
      * before Jib runs.
      */
     public Optional<Started> from(ImagePlan plan, Optional<BuiltImage> parent, BuildRequest request,
-            StepContext context, ProgressReporter events, Optional<OciRegistry> registry)
+            StepContext context, ProgressReporter events, Optional<ChildImagePush> pushes)
             throws IOException, InterruptedException {
         if (plan.kind() != ImagePlan.Kind.FAMILY
                 || plan.layers().stream().noneMatch(PackagedBaseWriter::buildsIntoBase)) {
@@ -110,8 +110,8 @@ public final class PackagedBaseWriter {
         boolean scratch = parent.isEmpty() && plan.rootBase().filter(Base.Scratch.class::isInstance).isPresent();
         boolean pushedParent = parent.isPresent() && parent.get().tarball().isEmpty();
         Optional<LayerUploads> uploads = Optional.empty();
-        if (registry.isPresent() && request.target() instanceof BuildTarget.Registry && (scratch || pushedParent)) {
-            uploads = Optional.of(new LayerUploads(registry.get(), parse(plan.image().text())));
+        if (pushes.isPresent() && request.target() instanceof BuildTarget.Registry && (scratch || pushedParent)) {
+            uploads = Optional.of(new LayerUploads(pushes.get().registry(), parse(plan.image().text())));
         }
         List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
         PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory(), uploads,
@@ -138,7 +138,7 @@ public final class PackagedBaseWriter {
             } else {
                 RegistryBase.Start start = scratch
                         ? RegistryBase.Start.scratch(architecture)
-                        : RegistryBase.Start.of(registry.get(), parse(parent.get().image()), parent.get().digest());
+                        : RegistryBase.Start.of(pushes.get().base(parent.get()));
                 base = RegistryBase.of(repository, start, layers, plan.imageHealthCheck(), uploads.get());
                 base.keep(kept, identity);
             }

@@ -62,14 +62,10 @@ public final class RegistryBase {
             return new Start(Optional.empty(), BaseArchive.scratchConfig(architecture));
         }
 
-        /** {@code image} (pinned) as the registry has it: its manifest and config, read with two requests. */
-        static Start of(OciRegistry registry, ImageReference image, String digest) throws IOException {
-            JsonNode manifest = registry.manifest(image, digest).orElseThrow(() -> new IOException(
-                    OciRegistry.repository(image) + " has no manifest " + digest)).json();
-            String configDigest = manifest.path("config").path("digest").asText();
-            byte[] config = registry.blob(image, configDigest).orElseThrow(() -> new IOException(
-                    OciRegistry.repository(image) + " has no config blob " + configDigest));
-            return new Start(Optional.of(manifest), BaseArchive.parseConfig(config));
+        /** Starting from {@code parent}, an image in the registry (its manifest and config as stored there). */
+        static Start of(ChildImagePush.Manifest parent) throws IOException {
+            return new Start(Optional.of(Json.MAPPER.readTree(parent.manifest())),
+                    BaseArchive.parseConfig(parent.config()));
         }
     }
 

@@ -108,10 +108,18 @@ public final class ProgressReporter implements Consumer<JibEvent> {
                 blobSizes.put(description.substring(BLOB_PUSH.length()), task[1]);
             }
         }
+        return advance(task, event.getUnits(), !description.startsWith("building "));
+    }
+
+    /**
+     * Moves {@code task} ({done, total}) on by {@code units} (bytes, if {@code bytes}); a notice when it is done or
+     * another {@value #NOTIFY_EVERY_BYTES} bytes are.
+     */
+    private ImageProgress advance(long[] task, long units, boolean bytes) {
         boolean wasDone = task[0] >= task[1];
-        task[0] += event.getUnits();
-        if (!description.startsWith("building ")) {
-            bytesDone += event.getUnits();
+        task[0] += units;
+        if (bytes) {
+            bytesDone += units;
         }
         boolean nowDone = !wasDone && task[0] >= task[1];
         if (nowDone) {
@@ -119,7 +127,7 @@ public final class ProgressReporter implements Consumer<JibEvent> {
         }
         if (nowDone || bytesDone - bytesAtLastNotice >= NOTIFY_EVERY_BYTES) {
             bytesAtLastNotice = bytesDone;
-            return new ImageProgress(image, layersDone, tasks.size(), bytesDone, bytesTotal);
+            return snapshot();
         }
         return null;
     }
@@ -149,21 +157,11 @@ public final class ProgressReporter implements Consumer<JibEvent> {
             ownBlobs++;
             bytesTotal += size;
         }
-        long[] sent = {0};
+        long[] task = {0, size};
         return bytes -> {
-            ImageProgress notice = null;
+            ImageProgress notice;
             synchronized (this) {
-                boolean wasDone = sent[0] >= size;
-                sent[0] += bytes;
-                bytesDone += bytes;
-                boolean nowDone = !wasDone && sent[0] >= size;
-                if (nowDone) {
-                    layersDone++;
-                }
-                if (nowDone || bytesDone - bytesAtLastNotice >= NOTIFY_EVERY_BYTES) {
-                    bytesAtLastNotice = bytesDone;
-                    notice = snapshot();
-                }
+                notice = advance(task, bytes, true);
             }
             if (notice != null) {
                 listener.progressed(notice);

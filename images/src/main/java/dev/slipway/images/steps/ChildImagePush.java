@@ -107,22 +107,36 @@ public final class ChildImagePush {
         }
     }
 
-    /** The parent's manifest and config: as this build pushed them, or read from the registry (two requests). */
-    public Manifest base(BuiltImage parent) throws IOException, InvalidImageReferenceException {
+    /** The build's one registry client, which every push of this build goes through. */
+    public OciRegistry registry() {
+        return registry;
+    }
+
+    /** The parent's manifest and config: as this build pushed or read them, or read from the registry. */
+    public Manifest base(BuiltImage parent) throws IOException {
         Manifest known = manifests.get(parent.digest());
         if (known != null) {
             return known;
         }
-        ImageReference reference = ImageReference.parse(parent.image());
-        OciRegistry.Manifest manifest = registry.manifest(reference, parent.digest()).orElseThrow(
-                () -> new IOException(OciRegistry.repository(reference) + " has no manifest " + parent.digest()
-                        + " (the image " + parent.plan().image() + " is built on)"));
-        String configDigest = manifest.json().path("config").path("digest").asText();
-        byte[] config = registry.blob(reference, configDigest).orElseThrow(() -> new IOException(
-                OciRegistry.repository(reference) + " has no config blob " + configDigest + " of " + parent.digest()));
-        Manifest read = new Manifest(reference, manifest.mediaType(), manifest.bytes(), config);
+        ImageReference reference;
+        try {
+            reference = ImageReference.parse(parent.image());
+        } catch (InvalidImageReferenceException e) {
+            throw new IOException("not an image reference: " + parent.image(), e);
+        }
+        Manifest read = read(registry, reference, parent.digest());
         known(read);
         return read;
+    }
+
+    /** Image {@code digest} of {@code repository} as the registry has it: its manifest and config (two requests). */
+    public static Manifest read(OciRegistry registry, ImageReference repository, String digest) throws IOException {
+        OciRegistry.Manifest manifest = registry.manifest(repository, digest).orElseThrow(() -> new IOException(
+                OciRegistry.repository(repository) + " has no manifest " + digest));
+        String configDigest = manifest.json().path("config").path("digest").asText();
+        byte[] config = registry.blob(repository, configDigest).orElseThrow(() -> new IOException(
+                OciRegistry.repository(repository) + " has no config blob " + configDigest + " of " + digest));
+        return new Manifest(repository, manifest.mediaType(), manifest.bytes(), config);
     }
 
     /**
@@ -182,20 +196,15 @@ public final class ChildImagePush {
         for (NamedLayer layer : added) {
             CachedLayer cached = layer.layer();
             String layerDigest = cached.getDigest().toString();
-            put(target, layerDigest, cached.getSize(), reporter, () -> {
-                if (registry.hasBlob(target, layerDigest)) {
-                    return false;
-                }
-                registry.uploadBlob(target, layerFile(cached), layerDigest, reporter.uploading(cached.getSize()));
-                return true;
-            });
+            put(target, layerDigest, cached.getSize(), reporter, () -> registry.uploadBlob(target, layerFile(cached),
+                    layerDigest, reporter.uploading(cached.getSize())));
             addedBytes += cached.getSize();
         }
         JsonTemplate configTemplate = json.getContainerConfiguration();
         byte[] config = JsonTemplateMapper.toByteArray(configTemplate);
         BlobDescriptor configDescriptor = Digests.computeDigest(configTemplate);
         String configDigest = configDescriptor.getDigest().toString();
-        put(target, configDigest, config.length, reporter, () -> registry.pushBlob(target, config, configDigest));
+        put(target, configDigest, config.length, reporter, () -> registry.uploadBlob(target, config));
         addedBytes += config.length;
 
         BuildableManifestTemplate manifestTemplate = json.getManifestTemplate(format, configDescriptor);
@@ -212,14 +221,15 @@ public final class ChildImagePush {
     private record NamedLayer(String name, CachedLayer layer) {
     }
 
-    /** Uploads a blob unless the repository has it already; true if it did. */
+    /** Sends a blob's bytes. */
     private interface Upload {
-        boolean upload() throws IOException;
+        void send() throws IOException;
     }
 
     /**
      * Puts blob {@code digest} into {@code target}'s repository: nothing if it is known to be there; a mount if this
-     * build uploaded it into another repository (waiting for an upload of it under way); else {@code upload}.
+     * build uploaded it into another repository (waiting for an upload of it under way); else {@code upload}, unless
+     * the repository has it.
      */
     private void put(ImageReference target, String digest, long size, ProgressReporter reporter, Upload upload)
             throws IOException {
@@ -237,11 +247,11 @@ public final class ChildImagePush {
                 present.add(repository + " " + digest);
                 return;
             }
-            transfer(repository, digest, size, reporter, upload);
+            transfer(target, digest, size, reporter, upload);
             return;
         }
         try {
-            transfer(repository, digest, size, reporter, upload);
+            transfer(target, digest, size, reporter, upload);
             claim.complete(repository);
         } finally {
             // an upload that failed: whoever waits on it uploads the blob itself
@@ -249,14 +259,15 @@ public final class ChildImagePush {
         }
     }
 
-    private void transfer(String repository, String digest, long size, ProgressReporter reporter, Upload upload)
+    private void transfer(ImageReference target, String digest, long size, ProgressReporter reporter, Upload upload)
             throws IOException {
-        if (upload.upload()) {
-            reporter.uploaded(size);
-        } else {
+        if (registry.hasBlob(target, digest)) {
             reporter.alreadyThere();
+        } else {
+            upload.send();
+            reporter.uploaded(size);
         }
-        present.add(repository + " " + digest);
+        present.add(target.getRepository() + " " + digest);
     }
 
     private void remember(String repository, String digest) {

@@ -150,11 +150,6 @@ public final class OciRegistry {
         return digest;
     }
 
-    /** Uploads {@code content} (whose SHA-256 is {@code digest}) unless the repository has it; true if uploaded. */
-    public boolean pushBlob(ImageReference image, byte[] content, String digest) throws IOException {
-        return pushBlob(image, digest, HttpRequest.BodyPublishers.ofByteArray(content));
-    }
-
     /**
      * Uploads the blob in {@code file} (whose SHA-256 is {@code digest}) unless the repository has it already, in one
      * PUT read straight from the file. True if it was uploaded, false if the registry had it.

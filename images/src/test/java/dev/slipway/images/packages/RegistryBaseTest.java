@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.cloud.tools.jib.api.ImageReference;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
+import dev.slipway.images.steps.ChildImagePush;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.plan.ImageHealthCheck;
@@ -100,9 +101,7 @@ class RegistryBaseTest {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
             ImageReference repository = ImageReference.parse(registry.host() + "/slipway/torch");
             BaseArchive.Layer os = layer("os layer");
-            RegistryBase parent = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(os),
-                    Optional.empty(), new LayerUploads(client, repository));
-            parent.push(client);
+            RegistryBase parent = pushedFromScratch(client, repository, os);
 
             BaseArchive.Layer wheels = layer("wheel layer");
             LayerUploads uploads = new LayerUploads(client, repository);
@@ -111,7 +110,8 @@ class RegistryBaseTest {
                 uploads.finished(wheels.digest(), streamed.finish(wheels.digest()));
             }
             RegistryBase child = RegistryBase.of(repository,
-                    RegistryBase.Start.of(client, repository, parent.digest()), List.of(wheels), Optional.of(CHECK),
+                    RegistryBase.Start.of(ChildImagePush.read(client, repository, parent.digest())), List.of(wheels),
+                    Optional.of(CHECK),
                     uploads);
             assertEquals(new RegistryBase.Pushed(0, 0, 1, wheels.size()), child.push(client),
                     "the streamed layer counts as uploaded and is not sent again");
@@ -132,9 +132,7 @@ class RegistryBaseTest {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
             ImageReference repository = ImageReference.parse(registry.host() + "/slipway/torch");
             BaseArchive.Layer os = layer("os layer");
-            RegistryBase parent = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(os),
-                    Optional.empty(), new LayerUploads(client, repository));
-            parent.push(client);
+            RegistryBase parent = pushedFromScratch(client, repository, os);
             assertEquals(RegistryBase.DOCKER_MANIFEST, client.manifest(repository, parent.digest()).orElseThrow()
                     .mediaType(), "gzip only: Docker's schema, as Jib pushes");
 
@@ -145,8 +143,9 @@ class RegistryBaseTest {
             }
             BaseArchive.Layer wheels = new BaseArchive.Layer(zst, "sha256:" + Sha256.hex(tar),
                     "sha256:" + Sha256.hex(zst), Files.size(zst), "slipway: wheels", LayerCompression.ZSTD);
-            RegistryBase child = RegistryBase.of(repository, RegistryBase.Start.of(client, repository,
-                    parent.digest()), List.of(wheels), Optional.empty(), new LayerUploads(client, repository));
+            RegistryBase child = RegistryBase.of(repository, RegistryBase.Start.of(
+                    ChildImagePush.read(client, repository, parent.digest())), List.of(wheels), Optional.empty(),
+                    new LayerUploads(client, repository));
             child.push(client);
 
             OciRegistry.Manifest manifest = client.manifest(repository, child.digest()).orElseThrow();
@@ -184,6 +183,15 @@ class RegistryBaseTest {
             assertTrue(base.streamFailures().get(0).startsWith("of " + os.digest() + " failed: "),
                     base.streamFailures().toString());
         }
+    }
+
+    /** A base of {@code layer} on scratch, pushed. */
+    private static RegistryBase pushedFromScratch(OciRegistry client, ImageReference repository,
+            BaseArchive.Layer layer) throws Exception {
+        RegistryBase base = RegistryBase.of(repository, RegistryBase.Start.scratch("amd64"), List.of(layer),
+                Optional.empty(), new LayerUploads(client, repository));
+        base.push(client);
+        return base;
     }
 
     private static List<String> strings(JsonNode array) {
