@@ -40,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttachedSbomFastPathTest {
-    private static final Pattern REQUEST = Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/");
     private static final Pattern SBOM_HEAD = Pattern
             .compile("\"HEAD /v2/[^ \"]*/manifests/sha256-[0-9a-f]{64}\\.sbom ");
     private static final Pattern SBOM_GET = Pattern.compile("\"GET /v2/[^ \"]*/manifests/sha256-[0-9a-f]{64}\\.sbom ");
@@ -97,7 +96,7 @@ class AttachedSbomFastPathTest {
         Build cold = buildAndAttach();
         String log = registry.log().substring(logBefore);
         assertEquals(5, cold.report().images().size());
-        assertEquals(5, count(SBOM_PUT, log), "one SBOM manifest put per image:\n" + log);
+        assertEquals(5, RegistryLog.count(SBOM_PUT, log), "one SBOM manifest put per image:\n" + log);
         for (BuiltImage image : cold.report().images()) {
             assertFalse(image.sbomUpToDate(), image.image());
             assertEquals(AttachedSboms.tag(image.digest()), cold.sbomTags().get(image.image()));
@@ -114,10 +113,11 @@ class AttachedSbomFastPathTest {
         assertEquals(5, again.report().upToDate());
         assertTrue(again.report().images().stream().allMatch(BuiltImage::sbomUpToDate), "every SBOM is up to date");
         assertEquals(sbomTags, again.sbomTags(), "each image is reported with its SBOM tag as before");
-        assertEquals(5, count(SBOM_HEAD, log), "one HEAD per SBOM tag:\n" + log);
-        assertEquals(0, count(SBOM_GET, log), "SBOM manifests read:\n" + log);
-        assertEquals(0, count(SBOM_PUT, log), "SBOM manifests put:\n" + log);
-        assertEquals(10, count(REQUEST, log), "one HEAD per image tag and per SBOM tag, nothing else:\n" + log);
+        assertEquals(5, RegistryLog.count(SBOM_HEAD, log), "one HEAD per SBOM tag:\n" + log);
+        assertEquals(0, RegistryLog.count(SBOM_GET, log), "SBOM manifests read:\n" + log);
+        assertEquals(0, RegistryLog.count(SBOM_PUT, log), "SBOM manifests put:\n" + log);
+        assertEquals(10, RegistryLog.count(RegistryLog.REQUEST, log),
+                "one HEAD per image tag and per SBOM tag, nothing else:\n" + log);
     }
 
     @Test
@@ -141,7 +141,7 @@ class AttachedSbomFastPathTest {
         for (BuiltImage image : again.report().images()) {
             assertEquals(!image.image().equals(echo.image()), image.sbomUpToDate(), image.image());
         }
-        assertEquals(1, count(SBOM_PUT, log), "echo's SBOM only:\n" + log);
+        assertEquals(1, RegistryLog.count(SBOM_PUT, log), "echo's SBOM only:\n" + log);
         assertEquals(tag, again.sbomTags().get(echo.image()));
         assertArrayEquals(before, sboms.read(echo.image()).orElseThrow().sbom(), "the same SBOM is attached again");
         assertAllUpToDateNext();
@@ -177,7 +177,7 @@ class AttachedSbomFastPathTest {
         Build next = buildAndAttach();
         String log = registry.log().substring(logBefore);
         assertTrue(next.report().images().stream().allMatch(BuiltImage::sbomUpToDate), "then all are:\n" + log);
-        assertEquals(10, count(REQUEST, log), log);
+        assertEquals(10, RegistryLog.count(RegistryLog.REQUEST, log), log);
     }
 
     private Optional<String> manifestDigest(BuiltImage image, String tag) throws Exception {
@@ -190,9 +190,5 @@ class AttachedSbomFastPathTest {
     private URI manifestUrl(BuiltImage image, String reference) {
         return URI.create("http://" + registry.host() + "/v2/" + image.plan().image().repository()
                 .substring(registry.host().length() + 1) + "/manifests/" + reference);
-    }
-
-    private static int count(Pattern pattern, String text) {
-        return (int) pattern.matcher(text).results().count();
     }
 }

@@ -143,10 +143,11 @@ class RegistryAuthTest {
         String log = registry.log().substring(logBefore);
         assertEquals(ImageIndex.digests(pushed), ImageIndex.digests(again));
         assertEquals(5, again.upToDate(), "every image is up to date:\n" + log);
-        assertEquals(5, count(ANONYMOUS_HEAD_REFUSED, log), "one anonymous HEAD per tag, refused:\n" + log);
-        assertEquals(5, count(AUTHENTICATED_MANIFEST, log), "then one authenticated manifest check per tag:\n" + log);
-        assertEquals(0, count(BLOB_UPLOAD, log), "blob uploads:\n" + log);
-        assertEquals(0, count(MANIFEST_PUT, log), "manifest puts:\n" + log);
+        assertEquals(5, RegistryLog.count(ANONYMOUS_HEAD_REFUSED, log), "one anonymous HEAD per tag, refused:\n" + log);
+        assertEquals(5, RegistryLog.count(AUTHENTICATED_MANIFEST, log),
+                "then one authenticated manifest check per tag:\n" + log);
+        assertEquals(0, RegistryLog.count(BLOB_UPLOAD, log), "blob uploads:\n" + log);
+        assertEquals(0, RegistryLog.count(MANIFEST_PUT, log), "manifest puts:\n" + log);
     }
 
     @Test
@@ -163,9 +164,11 @@ class RegistryAuthTest {
         String log = registry.log().substring(logBefore);
         assertEquals(5, again.upToDate(), log);
         assertTrue(again.images().stream().allMatch(BuiltImage::sbomUpToDate), "every SBOM is up to date:\n" + log);
-        assertEquals(10, count(ANONYMOUS_HEAD_REFUSED, log), "one anonymous HEAD per image and SBOM tag:\n" + log);
-        assertEquals(10, count(AUTHENTICATED_MANIFEST, log), "then one authenticated check of each:\n" + log);
-        assertEquals(0, count(MANIFEST_PUT, log), "manifest puts:\n" + log);
+        assertEquals(10, RegistryLog.count(ANONYMOUS_HEAD_REFUSED, log),
+                "one anonymous HEAD per image and SBOM tag:\n" + log);
+        assertEquals(10, RegistryLog.count(AUTHENTICATED_MANIFEST, log),
+                "then one authenticated check of each:\n" + log);
+        assertEquals(0, RegistryLog.count(MANIFEST_PUT, log), "manifest puts:\n" + log);
     }
 
     private BuildReport push(RegistryCredentials credentials, String cache) {
@@ -244,9 +247,5 @@ class RegistryAuthTest {
     private HttpRequest.Builder authorized(String path) {
         return HttpRequest.newBuilder(URI.create("http://" + registry.host() + path))
                 .header("Authorization", registry.basicAuthorization().orElseThrow());
-    }
-
-    private static int count(Pattern pattern, String text) {
-        return (int) pattern.matcher(text).results().count();
     }
 }

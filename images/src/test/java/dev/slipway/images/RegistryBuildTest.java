@@ -51,7 +51,6 @@ class RegistryBuildTest {
     private static final Pattern UPLOADED_DIGEST = Pattern
             .compile(
                     "\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]*digest=(sha256(?:%3A|:)[0-9a-f]{64})[^ \"]* HTTP/1.1\" 201");
-    private static final Pattern REQUEST = Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/");
     private static final String MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
     @TempDir
@@ -96,8 +95,8 @@ class RegistryBuildTest {
         // what Slipway reports is what the registry saw: uploads and cross-repository mounts apart
         String log = registry.log().substring(logBefore);
         ImageWork cold = pushed.totalWork();
-        assertEquals(count(UPLOAD_DONE, log), cold.blobsPushed(), "blob uploads:\n" + log);
-        assertEquals(count(MOUNTED, log), cold.blobsMounted(), "blob mounts:\n" + log);
+        assertEquals(RegistryLog.count(UPLOAD_DONE, log), cold.blobsPushed(), "blob uploads:\n" + log);
+        assertEquals(RegistryLog.count(MOUNTED, log), cold.blobsMounted(), "blob mounts:\n" + log);
         assertTrue(cold.blobsMounted() > 0, "services mount their family's layers");
         // a blob is uploaded once in the whole build, then mounted: the machine-profile layer that services of one
         // family and machine share, though each service has a repository of its own
@@ -195,8 +194,8 @@ class RegistryBuildTest {
         assertEquals(0, work.layersBuilt(), "layers built");
         assertEquals(0, work.blobsPushed(), "blobs pushed");
         String log = registry.log().substring(logBefore);
-        assertEquals(5, count(MANIFEST_HEAD, log), "one manifest HEAD per tag:\n" + log);
-        assertEquals(5, count(REQUEST, log), "and no other request:\n" + log);
+        assertEquals(5, RegistryLog.count(MANIFEST_HEAD, log), "one manifest HEAD per tag:\n" + log);
+        assertEquals(5, RegistryLog.count(RegistryLog.REQUEST, log), "and no other request:\n" + log);
     }
 
     @Test
@@ -218,8 +217,9 @@ class RegistryBuildTest {
             }
         }
         String log = registry.log().substring(logBefore);
-        assertEquals(2, count(UPLOAD_DONE, log), "blob uploads the registry saw:\n" + log);
-        assertEquals(1, count(MANIFEST_PUT, log), "manifest puts the registry saw: hello's tag only\n" + log);
+        assertEquals(2, RegistryLog.count(UPLOAD_DONE, log), "blob uploads the registry saw:\n" + log);
+        assertEquals(1, RegistryLog.count(MANIFEST_PUT, log),
+                "manifest puts the registry saw: hello's tag only\n" + log);
         pushed = changed;
     }
 
@@ -308,9 +308,5 @@ class RegistryBuildTest {
             Thread.sleep(200);
         }
         throw new AssertionError("127.0.0.1:" + port + path + " did not answer 200 within 30 s: " + last);
-    }
-
-    private static int count(Pattern pattern, String text) {
-        return (int) pattern.matcher(text).results().count();
     }
 }
