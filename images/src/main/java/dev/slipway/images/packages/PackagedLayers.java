@@ -9,7 +9,6 @@ import dev.slipway.locks.PackageSources;
 import dev.slipway.packages.debian.Accounts;
 import dev.slipway.packages.debian.DebLayer;
 import dev.slipway.packages.debian.DebianLock;
-import dev.slipway.packages.debian.FetchedPackage;
 import dev.slipway.packages.debian.LockedPackage;
 import dev.slipway.packages.debian.PackageFetcher;
 import dev.slipway.packages.debian.PackageProblem;
@@ -96,10 +95,9 @@ final class PackagedLayers {
         String createdBy = "slipway: Debian packages of " + own.family().name() + " (" + lock.packages().size()
                 + " from " + lock.source().suite() + ")";
         return cached(Sha256.hex(key.toString()), createdBy, "Debian layer", out -> {
-            List<FetchedPackage> ownDebs = fetch(own);
             // package contents go through a spool file in the cache, so memory does not grow with package sizes
             try (DebLayer layer = new DebLayer(cache.staging())) {
-                layer.mergedUsr().addPackages(ownDebs)
+                addPackages(layer.mergedUsr(), own)
                         .addAccounts(Accounts.rootAndAppUser())
                         .add(LayerEntry.directory("tmp", 01777));
                 boolean certificates = !layer.tree().entries(e -> e.path().startsWith("usr/share/ca-certificates/")
@@ -172,10 +170,11 @@ final class PackagedLayers {
         });
     }
 
-    private List<FetchedPackage> fetch(FamilyPackages family) throws IOException {
+    /** Fetches, verifies and unpacks the family's locked packages into {@code layer}, one pass over each file. */
+    private DebLayer addPackages(DebLayer layer, FamilyPackages family) throws IOException {
         DebianLock lock = FamilyLocks.forFetching(family.debian().orElseThrow(), sources, fleetDirectory);
         try {
-            return new PackageFetcher(debs()).fetch(lock);
+            return layer.addPackages(new PackageFetcher(debs()), lock);
         } catch (PackageProblems e) {
             throw new PackagesRefused(e.problems().stream().map(PackageProblem::message).toList());
         }

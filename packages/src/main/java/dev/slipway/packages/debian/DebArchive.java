@@ -31,21 +31,28 @@ record DebArchive(String control, List<LayerEntry> files) {
     }
 
     static DebArchive read(Path deb, ContentSpool spool) throws IOException {
+        try (InputStream in = Files.newInputStream(deb)) {
+            return read(in, deb.toString(), spool);
+        }
+    }
+
+    /** Reads the .deb {@code deb} (named {@code name} in errors) as far as its data.tar; does not close it. */
+    static DebArchive read(InputStream deb, String name, ContentSpool spool) throws IOException {
         String control = null;
         List<LayerEntry> files = null;
-        try (ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb)))) {
-            ArArchiveEntry member;
-            while ((member = ar.getNextEntry()) != null) {
-                String name = member.getName();
-                if (name.startsWith("control.tar")) {
-                    control = readControl(decompress(name, ar));
-                } else if (name.startsWith("data.tar")) {
-                    files = readData(decompress(name, ar), spool);
-                }
+        // not closed: that would close deb
+        ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(deb));
+        ArArchiveEntry member;
+        while ((control == null || files == null) && (member = ar.getNextEntry()) != null) {
+            String memberName = member.getName();
+            if (memberName.startsWith("control.tar")) {
+                control = readControl(decompress(memberName, ar));
+            } else if (memberName.startsWith("data.tar")) {
+                files = readData(decompress(memberName, ar), spool);
             }
         }
         if (control == null || files == null) {
-            throw new IOException(deb + " is not a Debian binary package (no control.tar or data.tar member)");
+            throw new IOException(name + " is not a Debian binary package (no control.tar or data.tar member)");
         }
         return new DebArchive(control, files);
     }

@@ -13,10 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -45,7 +41,7 @@ public final class DebLayer implements Closeable {
     private final Path spoolDirectory;
     private ContentSpool spool;
     /** The spools {@link #addPackages} unpacked into, one per worker thread. */
-    private final List<ContentSpool> workerSpools = new ArrayList<>();
+    private final Map<Thread, ContentSpool> workerSpools = new ConcurrentHashMap<>();
 
     /** A layer whose package contents are spooled in the system's temporary directory. */
     public DebLayer() {
@@ -89,54 +85,26 @@ public final class DebLayer implements Closeable {
     }
 
     /**
-     * Unpacks fetched packages, in the given (lock) order as far as the layer can tell: they are decompressed and
-     * spooled on every core, each worker into a spool of its own (a spool serialises its writers), and added to the
-     * tree one after another in lock order, so the layer's bytes do not depend on which finished first.
+     * Fetches and verifies the packages of {@code lock} with {@code fetcher} and unpacks each in the same pass over
+     * its bytes (what a package holds is used only once the whole file matches the lock). Packages are decompressed
+     * and spooled on every core, each worker into a spool of its own (a spool serialises its writers), and added to
+     * the tree one after another in lock order, so the layer's bytes do not depend on which finished first.
      */
-    public DebLayer addPackages(List<FetchedPackage> packages) throws IOException {
-        int workers = Math.min(packages.size(), Runtime.getRuntime().availableProcessors());
-        if (workers <= 1) {
-            for (FetchedPackage p : packages) {
-                addPackage(p.file());
-            }
-            return this;
+    public DebLayer addPackages(PackageFetcher fetcher, DebianLock lock) throws IOException {
+        for (DebArchive archive : fetcher.fetch(lock, (p, deb) -> DebArchive.read(deb, p.filename(), workerSpool()))) {
+            add(archive);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "slipway-unpack");
-            t.setDaemon(true);
-            return t;
-        });
-        Map<Thread, ContentSpool> own = new ConcurrentHashMap<>();
-        try {
-            List<Future<DebArchive>> archives = new ArrayList<>();
-            for (FetchedPackage p : packages) {
-                archives.add(pool.submit(() -> {
-                    ContentSpool mine = own.get(Thread.currentThread());
-                    if (mine == null) {
-                        mine = ContentSpool.create(spoolDirectory);
-                        synchronized (workerSpools) {
-                            workerSpools.add(mine);
-                        }
-                        own.put(Thread.currentThread(), mine);
-                    }
-                    return DebArchive.read(p.file(), mine);
-                }));
-            }
-            for (Future<DebArchive> archive : archives) {
-                add(archive.get());
-            }
-            return this;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("cannot unpack: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while unpacking packages", e);
-        } finally {
-            pool.shutdownNow();
+        return this;
+    }
+
+    /** The spool of the calling worker thread. */
+    private ContentSpool workerSpool() throws IOException {
+        ContentSpool mine = workerSpools.get(Thread.currentThread());
+        if (mine == null) {
+            mine = ContentSpool.create(spoolDirectory);
+            workerSpools.put(Thread.currentThread(), mine);
         }
+        return mine;
     }
 
     /** Adds a generated file, directory or link; it replaces whatever a package put there. */
@@ -222,10 +190,8 @@ public final class DebLayer implements Closeable {
         if (spool != null) {
             spool.close();
         }
-        synchronized (workerSpools) {
-            for (ContentSpool worker : workerSpools) {
-                worker.close();
-            }
+        for (ContentSpool worker : workerSpools.values()) {
+            worker.close();
         }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,6 +19,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.commons.io.input.BoundedInputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
+import org.apache.commons.io.input.TeeInputStream;
 
 /**
  * Brings the .deb files of a lock into a content-addressed cache ({@code CACHE/sha256/ab/abcd…})
@@ -43,10 +45,29 @@ public final class PackageFetcher {
     }
 
     /**
+     * Reads a package's .deb while it is fetched and verified: one pass over the bytes. What it returns is handed out
+     * only once the whole file has the locked size and SHA-256; a reader that fails on a file that does not verify
+     * gives way to the refusal.
+     */
+    @FunctionalInterface
+    public interface Reader<T> {
+        /** Reads {@code deb} (as far as it needs: the rest is read after it returns); closing it is not needed. */
+        T read(LockedPackage p, InputStream deb) throws IOException;
+    }
+
+    /**
      * Every package of the lock, verified, in lock order; or every problem at once. Packages are fetched and hashed
      * a few at a time: for a family of several big packages that is what keeps every core busy.
      */
     public List<FetchedPackage> fetch(DebianLock lock) throws IOException {
+        return fetch(lock, (p, deb) -> new FetchedPackage(p, cachePath(p.sha256())));
+    }
+
+    /**
+     * {@link #fetch(DebianLock)}, each package read by {@code reader} in the same pass that copies it into the cache
+     * and hashes it (or that verifies the cached copy): what {@code reader} made of each package, in lock order.
+     */
+    public <T> List<T> fetch(DebianLock lock, Reader<T> reader) throws IOException {
         List<LockedPackage> packages = lock.packages();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL, packages.size())), r -> {
             Thread t = new Thread(r, "slipway-fetch");
@@ -54,16 +75,16 @@ public final class PackageFetcher {
             return t;
         });
         try {
-            List<Future<Path>> files = new ArrayList<>();
+            List<Future<T>> files = new ArrayList<>();
             for (LockedPackage p : packages) {
-                files.add(pool.submit(() -> fetchOne(lock, p)));
+                files.add(pool.submit(() -> fetchOne(lock, p, reader)));
             }
-            List<FetchedPackage> fetched = new ArrayList<>();
+            List<T> fetched = new ArrayList<>();
             List<PackageProblem> problems = new ArrayList<>();
             for (int i = 0; i < packages.size(); i++) {
                 LockedPackage p = packages.get(i);
                 try {
-                    fetched.add(new FetchedPackage(p, files.get(i).get()));
+                    fetched.add(files.get(i).get());
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof Refused refused) {
                         problems.add(new PackageProblem(lock.family(), p.name(), refused.getMessage()));
@@ -97,44 +118,67 @@ public final class PackageFetcher {
         }
     }
 
-    private Path fetchOne(DebianLock lock, LockedPackage p) throws IOException, Refused {
+    private <T> T fetchOne(DebianLock lock, LockedPackage p, Reader<T> reader) throws IOException, Refused {
         Path target = cachePath(p.sha256());
         String what = p.version() + " (" + p.filename() + ")";
-        if (Files.isRegularFile(target)) {
+        // a cached file of the wrong size is refused without reading it
+        if (Files.isRegularFile(target) && Files.size(target) == p.size()) {
             // verified again on every use: a cache is a convenience, not a trust anchor
-            String cachedProblem = mismatch(p, target);
-            if (cachedProblem == null) {
-                return target;
+            Read<T> cached;
+            try (InputStream in = Files.newInputStream(target)) {
+                cached = read(p, in, reader);
             }
-            Files.deleteIfExists(target);
+            if (mismatch(p, cached.size(), cached.sha256()) == null) {
+                return cached.value();
+            }
         }
+        Files.deleteIfExists(target);
         Files.createDirectories(target.getParent());
         Path partial = Files.createTempFile(target.getParent(), p.sha256() + ".", ".partial");
         try {
-            MessageDigest sha256 = sha256();
-            // hashed as it is written: one pass over the bytes
+            Read<T> fetched;
+            // copied into the cache as it is read and hashed
             try (InputStream in = mirror.open(lock.source().mirror(), p.filename());
-                    OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
-                in.transferTo(out);
+                    OutputStream out = Files.newOutputStream(partial)) {
+                fetched = read(p, new TeeInputStream(in, out), reader);
             } catch (FileNotFoundException e) {
                 throw new Refused(what + " is not on the mirror: " + e.getMessage());
             }
-            String problem = mismatch(p, Files.size(partial), HexFormat.of().formatHex(sha256.digest()));
+            String problem = mismatch(p, fetched.size(), fetched.sha256());
             if (problem != null) {
                 throw new Refused(what + " was refused: " + problem + "; the file was not kept");
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return target;
+            return fetched.value();
         } finally {
             Files.deleteIfExists(partial);
         }
     }
 
-    /** Null when {@code file} has the locked size and SHA-256, else what differs. */
-    private static String mismatch(LockedPackage p, Path file) throws IOException {
-        long size = Files.size(file);
-        // a file of the wrong size is refused without reading it
-        return mismatch(p, size, size == p.size() ? sha256(file) : "");
+    /** What a reader made of a file (or how it failed), and the file's size and SHA-256. */
+    private record Read<T>(T read, IOException failed, long size, String sha256) {
+        T value() throws IOException {
+            if (failed != null) {
+                throw failed;
+            }
+            return read;
+        }
+    }
+
+    /** {@code in} through {@code reader} and then to its end, hashing and counting every byte. */
+    private static <T> Read<T> read(LockedPackage p, InputStream in, Reader<T> reader) throws IOException {
+        DigestInputStream hashed = new DigestInputStream(in, sha256());
+        BoundedInputStream counted = BoundedInputStream.builder().setInputStream(hashed).get();
+        T value = null;
+        IOException failed = null;
+        try {
+            value = reader.read(p, CloseShieldInputStream.wrap(counted));
+        } catch (IOException e) {
+            failed = e;
+        }
+        counted.transferTo(OutputStream.nullOutputStream());
+        return new Read<>(value, failed, counted.getCount(),
+                HexFormat.of().formatHex(hashed.getMessageDigest().digest()));
     }
 
     /** Null when {@code size} and {@code sha256} are the locked ones, else what differs. */
@@ -146,13 +190,6 @@ public final class PackageFetcher {
             return "SHA-256 " + sha256 + " does not match the locked " + p.sha256();
         }
         return null;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        }
     }
 
     private static MessageDigest sha256() {

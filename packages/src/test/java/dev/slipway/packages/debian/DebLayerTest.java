@@ -123,19 +123,20 @@ class DebLayerTest {
         Files.delete(big);
         LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Zxz", "--build",
                 work.resolve("alpha-xz-first").toString(), big.toString());
+        // in the lock's order (by name), as a lock hands them out
         List<Path> debs = List.of(big, deb("beta", "gzip", "second"), deb("gamma", "none", "third"),
-                deb("delta", "zstd", "fourth"));
+                deb("zeta", "zstd", "fourth"));
         DebLayer oneByOne = new DebLayer();
         for (Path deb : debs) {
             oneByOne.addPackage(deb);
         }
-        List<FetchedPackage> fetched = new java.util.ArrayList<>();
+        List<LockedPackage> locked = new java.util.ArrayList<>();
         for (Path deb : debs) {
-            fetched.add(new FetchedPackage(new LockedPackage(deb.getFileName().toString().split("-")[0],
-                    DebianVersion.parse("1.0"), "amd64", deb.getFileName().toString(), Files.size(deb),
-                    "0".repeat(64)), deb));
+            locked.add(new LockedPackage(deb.getFileName().toString().split("-")[0], DebianVersion.parse("1.0"),
+                    "amd64", deb.getFileName().toString(), Files.size(deb), sha256(deb)));
         }
-        try (DebLayer parallel = new DebLayer().addPackages(fetched)) {
+        DebianLock lock = new DebianLock("test", DebianSource.flat(work.toString(), "amd64"), locked);
+        try (DebLayer parallel = new DebLayer().addPackages(new PackageFetcher(work.resolve("cache")), lock)) {
             assertArrayEquals(tar(oneByOne.addDpkgStatus()), tar(parallel.addDpkgStatus()));
             assertEquals("fourth\n", new String(parallel.tree().get("usr/bin/common").orElseThrow().content()
                     .bytes(), StandardCharsets.UTF_8), "the last package of the lock wins");
@@ -203,6 +204,15 @@ class DebLayerTest {
             assertEquals(List.of(10001, 10001, 0750), List.of(home.uid(), home.gid(), home.mode()));
             assertTrue(layer.tree().get("nonexistent").isEmpty());
             assertTrue(layer.tree().get("root").isEmpty());
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

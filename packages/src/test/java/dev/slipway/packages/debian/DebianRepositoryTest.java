@@ -54,14 +54,15 @@ class DebianRepositoryTest {
         lock = resolution.toLock();
         fetched = new PackageFetcher(work.resolve("cache")).fetch(lock);
         layer = work.resolve("base-python.tar");
-        digest = build(fetched, layer);
+        digest = build(lock, work.resolve("cache"), layer);
         System.out.printf("[slipway-packages] %s: index %d packages, closure %d packages, index+resolve %d ms,"
                 + " layer %d bytes, %s%n", FAMILY, index.size(), lock.packages().size(), resolveMillis, digest.size(),
                 digest.diffId());
     }
 
-    static LayerDigest build(List<FetchedPackage> packages, Path out) throws IOException {
-        return new DebLayer().addPackages(packages).addAccounts(Accounts.rootAndAppUser()).addCaBundle()
+    static LayerDigest build(DebianLock lock, Path cache, Path out) throws IOException {
+        return new DebLayer().addPackages(new PackageFetcher(cache), lock).addAccounts(Accounts.rootAndAppUser())
+                .addCaBundle()
                 .addDpkgStatus().writeTar(out);
     }
 
@@ -96,7 +97,7 @@ class DebianRepositoryTest {
         assertEquals(lock, DebianLock.read(file));
         assertEquals(Files.readString(file), DebianLock.read(file).write());
         for (FetchedPackage p : fetched) {
-            assertEquals(p.locked().sha256(), PackageFetcher.sha256(repo.resolve(p.locked().filename())));
+            assertEquals(p.locked().sha256(), sha256(repo.resolve(p.locked().filename())));
         }
     }
 
@@ -172,28 +173,24 @@ class DebianRepositoryTest {
 
     @Test
     void sameInputsGiveTheSameBytesWhateverMtimesModesAndPaths() throws IOException {
-        List<FetchedPackage> a = copies(work.resolve("copy-a"), Instant.parse("2001-01-01T00:00:00Z"), "rw-r--r--");
-        List<FetchedPackage> b = copies(work.resolve("elsewhere/copy-b"), Instant.parse("2033-03-03T03:03:03Z"),
-                "rw-------");
-        LayerDigest first = build(a, work.resolve("a.tar"));
-        LayerDigest second = build(b, work.resolve("b.tar"));
+        DebianLock a = copies(work.resolve("copy-a"), Instant.parse("2001-01-01T00:00:00Z"), "rw-r--r--");
+        DebianLock b = copies(work.resolve("elsewhere/copy-b"), Instant.parse("2033-03-03T03:03:03Z"), "rw-------");
+        LayerDigest first = build(a, work.resolve("cache-a"), work.resolve("a.tar"));
+        LayerDigest second = build(b, work.resolve("cache-b"), work.resolve("b.tar"));
         assertEquals(digest, first);
         assertEquals(first, second);
     }
 
-    private static List<FetchedPackage> copies(Path dir, Instant mtime, String perms) throws IOException {
-        Files.createDirectories(dir);
-        return fetched.stream().map(p -> {
-            try {
-                Path copy = dir.resolve(p.locked().name() + ".deb");
-                Files.copy(p.file(), copy);
-                Files.setLastModifiedTime(copy, FileTime.from(mtime));
-                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(perms));
-                return new FetchedPackage(p.locked(), copy);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
+    /** The lock's packages copied into a flat mirror at {@code dir}, with these mtimes and modes; its lock. */
+    private static DebianLock copies(Path dir, Instant mtime, String perms) throws IOException {
+        for (FetchedPackage p : fetched) {
+            Path copy = dir.resolve(p.locked().filename());
+            Files.createDirectories(copy.getParent());
+            Files.copy(p.file(), copy);
+            Files.setLastModifiedTime(copy, FileTime.from(mtime));
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(perms));
+        }
+        return new DebianLock(FAMILY, DebianSource.flat(dir.toString(), "amd64"), lock.packages());
     }
 
     @Test
@@ -227,11 +224,17 @@ class DebianRepositoryTest {
         try (Stream<Path> s = Files.walk(cache)) {
             assertEquals(lock.packages().size() - 1, s.filter(Files::isRegularFile).count());
         }
+        // unpacked while fetched: the damaged file is refused as such, whatever its unpacking made of it
+        Path unpackCache = work.resolve("evil-unpack-cache");
+        PackageProblems unpacked = assertThrows(PackageProblems.class,
+                () -> new DebLayer().addPackages(new PackageFetcher(unpackCache), fromEvil));
+        assertEquals(e.getMessage(), unpacked.getMessage());
+        assertFalse(Files.exists(new PackageFetcher(unpackCache).cachePath(target.sha256())));
         // a cached copy that went bad is fetched again rather than used
         Path cached = fetcher.cachePath(lock.packages().get(0).sha256());
         Files.write(cached, new byte[]{1, 2, 3});
         List<FetchedPackage> again = new PackageFetcher(cache).fetch(lock);
-        assertEquals(lock.packages().get(0).sha256(), PackageFetcher.sha256(again.get(0).file()));
+        assertEquals(lock.packages().get(0).sha256(), sha256(again.get(0).file()));
     }
 
     @Test
@@ -264,10 +267,18 @@ class DebianRepositoryTest {
             DebianLock overHttp = new Resolver(PackageIndex.load(http, IndexCheck.unsigned()))
                     .resolve(FAMILY, REQUESTED).toLock();
             assertEquals(lock.packages(), overHttp.packages());
-            List<FetchedPackage> got = new PackageFetcher(work.resolve("http-cache")).fetch(overHttp);
-            assertEquals(digest, build(got, work.resolve("http.tar")));
+            assertEquals(digest, build(overHttp, work.resolve("http-cache"), work.resolve("http.tar")));
         } finally {
             server.stop(0);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
