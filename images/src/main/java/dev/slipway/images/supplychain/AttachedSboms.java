@@ -5,16 +5,27 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SBOMs kept in the registry beside their image, the way {@code cosign attach sbom} does where a registry has no
  * OCI 1.1 referrers API (Debian's docker-registry 2.x has none): an OCI image manifest whose one layer (media type
- * {@value ImageSbom#MEDIA_TYPE}) is the SBOM, tagged {@code sha256-<digest>.sbom} in the image's repository.
+ * {@value ImageSbom#MEDIA_TYPE}) is the SBOM, tagged {@code sha256-<digest>.sbom} in the image's repository. Its
+ * config is OCI's empty descriptor ({@code {}}, as OCI 1.1 asks of an artifact), the same blob in every repository:
+ * one instance uploads it once and mounts it into every other repository.
  */
 public final class AttachedSboms {
+    static final String EMPTY_CONFIG_TYPE = "application/vnd.oci.empty.v1+json";
+    static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+    static final String EMPTY_CONFIG_DIGEST = "sha256:" + dev.slipway.images.Sha256.hex(EMPTY_CONFIG);
+
     private final OciRegistry registry;
+    /** The repository (without the registry) this instance put the empty config into; "" if that failed. */
+    private final AtomicReference<CompletableFuture<String>> emptyConfigHolder = new AtomicReference<>();
 
     public AttachedSboms(OciRegistry registry) {
         this.registry = registry;
@@ -56,10 +67,48 @@ public final class AttachedSboms {
             }
         }
         String blob = lookFirst ? registry.pushBlob(reference, sbom) : registry.uploadBlob(reference, sbom);
+        putEmptyConfig(reference, lookFirst);
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        config.put("mediaType", EMPTY_CONFIG_TYPE).put("size", EMPTY_CONFIG.length).put("digest", EMPTY_CONFIG_DIGEST);
         ObjectNode layer = JsonNodeFactory.instance.objectNode();
         layer.put("mediaType", ImageSbom.MEDIA_TYPE).put("size", sbom.length).put("digest", blob);
-        return new Tagged(tag,
-                CosignSignatures.pushArtifactManifest(registry, reference, tag, List.of(layer), lookFirst));
+        return new Tagged(tag, CosignSignatures.putArtifactManifest(registry, reference, tag, config,
+                Optional.of(ImageSbom.MEDIA_TYPE), List.of(layer)));
+    }
+
+    /**
+     * Puts the empty config into {@code reference}'s repository: a mount from the repository this instance put it
+     * into first (waiting while that upload is under way), else an upload (asking first whether it is there if
+     * {@code lookFirst}).
+     */
+    private void putEmptyConfig(ImageReference reference, boolean lookFirst) throws IOException {
+        String repository = reference.getRepository();
+        CompletableFuture<String> claim = new CompletableFuture<>();
+        CompletableFuture<String> holder = emptyConfigHolder.compareAndExchange(null, claim);
+        if (holder != null) {
+            String from = holder.join();
+            if (from.equals(repository)
+                    || !from.isEmpty() && registry.mountBlob(reference, EMPTY_CONFIG_DIGEST, from)) {
+                return;
+            }
+            upload(reference, lookFirst);
+            return;
+        }
+        try {
+            upload(reference, lookFirst);
+            claim.complete(repository);
+        } finally {
+            // a failed upload: whoever waits on it uploads the config itself
+            claim.complete("");
+        }
+    }
+
+    private void upload(ImageReference reference, boolean lookFirst) throws IOException {
+        if (lookFirst) {
+            registry.pushBlob(reference, EMPTY_CONFIG);
+        } else {
+            registry.uploadBlob(reference, EMPTY_CONFIG);
+        }
     }
 
     /** The SBOM attached to what {@code image} (tag or pinned) points at now, and that digest; empty if none. */

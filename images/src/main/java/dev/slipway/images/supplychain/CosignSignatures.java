@@ -124,10 +124,21 @@ public final class CosignSignatures {
         String configDigest = lookFirst
                 ? registry.pushBlob(reference, configBytes)
                 : registry.uploadBlob(reference, configBytes);
+        ObjectNode descriptor = Json.MAPPER.createObjectNode();
+        descriptor.put("mediaType", CONFIG_TYPE).put("size", configBytes.length).put("digest", configDigest);
+        return putArtifactManifest(registry, reference, tag, descriptor, Optional.empty(), layers);
+    }
+
+    /**
+     * PUTs an OCI image manifest of {@code config} and {@code layers} (whose blobs are already in the repository)
+     * under {@code tag}, with {@code artifactType} if given; returns its digest.
+     */
+    static String putArtifactManifest(OciRegistry registry, ImageReference reference, String tag, JsonNode config,
+            Optional<String> artifactType, List<JsonNode> layers) throws IOException {
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2).put("mediaType", OciRegistry.OCI_MANIFEST);
-        manifest.putObject("config").put("mediaType", CONFIG_TYPE).put("size", configBytes.length)
-                .put("digest", configDigest);
+        artifactType.ifPresent(type -> manifest.put("artifactType", type));
+        manifest.set("config", config);
         ArrayNode layerArray = manifest.putArray("layers");
         layers.forEach(layerArray::add);
         return registry.putManifest(reference, tag, OciRegistry.OCI_MANIFEST, bytes(manifest));

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** SBOMs pushed beside their image under sha256-<digest>.sbom and read back, against the real docker-registry. */
@@ -80,6 +81,38 @@ class AttachedSbomsTest {
             TestImages.push(client, image, "other");
             assertTrue(sboms.read(image).isEmpty());
             assertArrayEquals(sbom, sboms.read(TestImages.pinned(image, digest)).orElseThrow().sbom());
+        }
+    }
+
+    @Test
+    void sbomManifestsShareOciEmptyConfigUploadedOnceAndMountedElsewhere() throws Exception {
+        String empty = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
+            AttachedSboms sboms = new AttachedSboms(client);
+            for (String repository : List.of("slipway/a", "slipway/b", "slipway/c")) {
+                String image = registry.host() + "/" + repository + ":1";
+                String digest = TestImages.push(client, image, repository);
+                byte[] sbom = ImageSbom.render(plan(image), digest, Optional.empty(), Optional.empty());
+                sboms.attach(TestImages.pinned(image, digest), sbom, false);
+
+                JsonNode manifest = client.manifest(ImageReference.parse(image), AttachedSboms.tag(digest))
+                        .orElseThrow().json();
+                assertEquals("application/vnd.cyclonedx+json", manifest.path("artifactType").asText());
+                assertEquals("application/vnd.oci.empty.v1+json", manifest.at("/config/mediaType").asText());
+                assertEquals(2, manifest.at("/config/size").asInt());
+                assertEquals(empty, manifest.at("/config/digest").asText());
+                assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8),
+                        client.blob(ImageReference.parse(image), empty).orElseThrow(), repository);
+                assertArrayEquals(sbom, sboms.read(image).orElseThrow().sbom(), repository);
+            }
+            String log = registry.log();
+            String encoded = empty.replace(":", "%3A");
+            assertEquals(1, Pattern.compile("\"PUT /v2/[^ \"]*/blobs/uploads/[^ \"]*digest=" + encoded)
+                    .matcher(log).results().count(), "the empty config is uploaded once:\n" + log);
+            assertEquals(2, Pattern.compile("\"POST /v2/slipway/[bc]/blobs/uploads/\\?mount=" + encoded
+                    + "&from=slipway%2Fa HTTP/1.1\" 201").matcher(log).results().count(),
+                    "and mounted into the other two repositories:\n" + log);
         }
     }
 }
