@@ -1,5 +1,6 @@
 package dev.slipway.images;
 
+import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import dev.slipway.dsl.Base;
 import dev.slipway.images.packages.PackagedBaseWriter;
@@ -288,6 +289,13 @@ public final class FleetImageBuilder {
             }
             // a registry base's own layers are this image's too, though they were pushed before the image
             long baseBytes = prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
+            if (base.isEmpty() && children.isPresent()
+                    && plan.rootBase().orElse(null) instanceof Base.Tarball tarball) {
+                // a base tarball's layers go up with the image
+                base = Optional.of(children.get().tarballBase(context.resolve(tarball.path()),
+                        ImageReference.parse(plan.image().text())));
+                baseBytes = children.get().layerBytes(base.get());
+            }
             BuiltImage built;
             if (base.isPresent()) {
                 ChildImagePush.Pushed image = children.orElseThrow().push(plan,
@@ -320,7 +328,7 @@ public final class FleetImageBuilder {
     private static ChildImagePush childImagePush(BuildRequest request, BuildTarget.Registry target) {
         try {
             return new ChildImagePush(new OciRegistry(request.credentials(), target.insecure()),
-                    request.cache().applicationLayers());
+                    request.cache().applicationLayers(), request.cache().baseLayers());
         } catch (IOException e) {
             throw new FleetBuildException(List.of(new ImageFailure("cache", e.getMessage())), List.of());
         }

@@ -155,9 +155,10 @@ class RegistryAuthTest {
     void anSbomAttachedWithCredentialsIsFoundUpToDateThroughThe401Too() throws Exception {
         RegistryCredentials right = credentials(USERNAME, password);
         BuildReport pushed = overPlainHttp(() -> push(right, "cache-right"));
-        new PushedImageArtifacts(new OciRegistry(right, true), new PushRecords(new SlipwayCache(work.resolve(
-                "cache-right")))).attach(pushed.images(), plan -> Optional.empty(), Optional.empty(), 2, one -> {
-                });
+        CredentialsOverPlainHttp.allowed(() -> new PushedImageArtifacts(new OciRegistry(right, true),
+                new PushRecords(new SlipwayCache(work.resolve("cache-right")))).attach(pushed.images(),
+                        plan -> Optional.empty(), Optional.empty(), 2, one -> {
+                        }));
 
         int logBefore = registry.log().length();
         BuildReport again = overPlainHttp(() -> push(right, "cache-right"));
@@ -179,19 +180,8 @@ class RegistryAuthTest {
     }
 
     /** Jib's JVM-wide opt-in, restored afterwards so no other test sends credentials over HTTP. */
-    private static <T> T overPlainHttp(Supplier<T> build) {
-        String key = JibSystemProperties.SEND_CREDENTIALS_OVER_HTTP;
-        String before = System.getProperty(key);
-        System.setProperty(key, "true");
-        try {
-            return build.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, before);
-            }
-        }
+    private static <T> T overPlainHttp(Supplier<T> build) throws Exception {
+        return CredentialsOverPlainHttp.allowed(build::get);
     }
 
     private static RegistryCredentials credentials(String username, String password) {

@@ -7,7 +7,11 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.LayerObject;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.blob.BlobDescriptor;
+import com.google.cloud.tools.jib.blob.Blobs;
+import com.google.cloud.tools.jib.docker.json.DockerManifestEntryTemplate;
 import com.google.cloud.tools.jib.cache.Cache;
 import com.google.cloud.tools.jib.cache.CacheCorruptedException;
 import com.google.cloud.tools.jib.cache.CachedLayer;
@@ -24,6 +28,7 @@ import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
 import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplateMapper;
+import com.google.cloud.tools.jib.tar.TarExtractor;
 import com.google.common.collect.ImmutableList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -44,10 +49,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Pushes an image built on an image already in the same registry (its family's image, or a packaged base Slipway
- * pushed itself) through the build's one kept-alive {@link OciRegistry} client instead of Jib's push, which makes a
+ * pushed itself), or on a base tarball ({@link #tarballBase}), through the build's one kept-alive {@link OciRegistry} client instead of Jib's push, which makes a
  * new HTTP client for every image, tries HTTPS first against a plain-HTTP registry and mounts only from the base's
  * repository.
  *
@@ -59,7 +66,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * it. The manifest, that is the tag, goes last: a failed push leaves no tag.
  *
  * <pre>{@code
- * ChildImagePush push = new ChildImagePush(registry, cache.applicationLayers());
+ * ChildImagePush push = new ChildImagePush(registry, cache.applicationLayers(), cache.baseLayers());
  * ChildImagePush.Pushed pushed = push.push(plan, builder.toContainerBuildPlan(), push.base(parent), reporter);
  * }</pre>
  */
@@ -76,15 +83,29 @@ public final class ChildImagePush {
     private final Map<String, CompletableFuture<String>> holders = new ConcurrentHashMap<>();
     /** "repository digest" of every blob known to be in a repository already. */
     private final Set<String> present = ConcurrentHashMap.newKeySet();
+    private final Cache baseLayerCache;
+    private final Path baseLayersDirectory;
+    /** Tarball bases read by this build, by file; and their layers' blobs (digest to file in Jib's cache). */
+    private final Map<Path, CompletableFuture<Manifest>> tarballs = new ConcurrentHashMap<>();
+    private final Map<String, Path> localBlobs = new ConcurrentHashMap<>();
 
-    /** @param applicationLayers the directory of Jib's application layer cache, as the Jib builds use it */
-    public ChildImagePush(OciRegistry registry, Path applicationLayers) throws IOException {
+    /**
+     * @param applicationLayers the directory of Jib's application layer cache, as the Jib builds use it
+     * @param baseLayers the directory of Jib's base image layer cache, as the Jib builds use it
+     */
+    public ChildImagePush(OciRegistry registry, Path applicationLayers, Path baseLayers) throws IOException {
         this.registry = registry;
         this.layersDirectory = applicationLayers.resolve("layers");
+        this.baseLayersDirectory = baseLayers;
+        this.layers = jibCache(applicationLayers);
+        this.baseLayerCache = jibCache(baseLayers);
+    }
+
+    private static Cache jibCache(Path directory) throws IOException {
         try {
-            this.layers = Cache.withDirectory(applicationLayers);
+            return Cache.withDirectory(directory);
         } catch (com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
-            throw new IOException("cannot use layer cache " + applicationLayers + ": " + e.getMessage(), e);
+            throw new IOException("cannot use layer cache " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -152,6 +173,14 @@ public final class ChildImagePush {
         String from = base.repository().getRepository();
         for (BuildableManifestTemplate.ContentDescriptorTemplate layer : baseLayers) {
             String digest = layer.getDigest().toString();
+            Path local = localBlobs.get(digest);
+            if (local != null) {
+                // a base tarball's layer: uploaded into the first repository, mounted into the next
+                long size = layer.getSize();
+                put(target, digest, size, reporter, () -> registry.uploadBlob(target, local, digest,
+                        reporter.uploading(size)));
+                continue;
+            }
             if (present.contains(repository + " " + digest) || repository.equals(from)) {
                 continue;
             }
@@ -366,6 +395,105 @@ public final class ChildImagePush {
             }
         }
         return zstd;
+    }
+
+    /**
+     * A base tarball ({@code docker save} output, or a Jib-built tar) as the base of a root family: its layers
+     * compressed into Jib's base layer cache and its manifest and config made of it exactly as jib-core 0.27.3's
+     * {@code LocalBaseImageSteps} does (so an image built on it has Jib's digest); its layers are uploaded by
+     * {@link #push}. Read once per build; {@code repository} is the first image's built on it.
+     */
+    public Manifest tarballBase(Path tar, ImageReference repository) throws IOException {
+        CompletableFuture<Manifest> mine = new CompletableFuture<>();
+        CompletableFuture<Manifest> read = tarballs.putIfAbsent(tar.toAbsolutePath().normalize(), mine);
+        if (read == null) {
+            try {
+                mine.complete(readTarball(tar, repository));
+            } catch (IOException | RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+            read = mine;
+        }
+        try {
+            return read.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(tar + ": " + e.getCause(), e);
+        }
+    }
+
+    private Manifest readTarball(Path tar, ImageReference repository) throws IOException {
+        Files.createDirectories(baseLayersDirectory);
+        Path extracted = Files.createTempDirectory(baseLayersDirectory, "tarball-");
+        try {
+            TarExtractor.extract(tar, extracted);
+            DockerManifestEntryTemplate load;
+            try (java.io.InputStream in = Files.newInputStream(extracted.resolve("manifest.json"))) {
+                load = JsonMapper.builder().configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true).build()
+                        .readValue(in, DockerManifestEntryTemplate[].class)[0];
+            }
+            ContainerConfigurationTemplate config = JsonTemplateMapper.readJsonFromFile(
+                    extracted.resolve(load.getConfig()), ContainerConfigurationTemplate.class);
+            List<String> files = load.getLayerFiles();
+            if (config.getLayerCount() != files.size()) {
+                throw new IOException(tar + ": its manifest lists " + files.size() + " layers, its config "
+                        + config.getLayerCount());
+            }
+            // 'docker save' writes layers uncompressed, Jib compressed: the first layer tells
+            boolean compressed = !files.isEmpty() && gzipped(extracted.resolve(files.get(0)));
+            V22ManifestTemplate manifest = new V22ManifestTemplate();
+            for (int i = 0; i < files.size(); i++) {
+                Path file = extracted.resolve(files.get(i));
+                DescriptorDigest diffId = config.getLayerDiffId(i);
+                Optional<CachedLayer> cached = baseLayerCache.retrieveTarLayer(diffId);
+                CachedLayer layer = cached.isPresent()
+                        ? cached.get()
+                        : baseLayerCache.writeTarLayer(diffId, compressed
+                                ? Blobs.from(file)
+                                : Blobs.from(out -> {
+                                    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+                                        Blobs.from(file).writeTo(gzip);
+                                    }
+                                }, true));
+                manifest.addLayer(layer.getSize(), layer.getDigest());
+                // where jib-core's cache keeps a tar layer: local/<diff id>/<digest>
+                localBlobs.put(layer.getDigest().toString(), baseLayersDirectory.resolve("local")
+                        .resolve(diffId.getHash()).resolve(layer.getDigest().getHash()));
+            }
+            BlobDescriptor configDescriptor = Digests.computeDigest(config);
+            manifest.setContainerConfiguration(configDescriptor.getSize(), configDescriptor.getDigest());
+            return new Manifest(ImageReference.of(repository.getRegistry(), repository.getRepository(), null),
+                    manifest.getManifestMediaType(), JsonTemplateMapper.toByteArray(manifest),
+                    JsonTemplateMapper.toByteArray(config));
+        } catch (com.google.cloud.tools.jib.image.LayerPropertyNotFoundException
+                | CacheCorruptedException e) {
+            throw new IOException(tar + ": " + e.getMessage(), e);
+        } finally {
+            deleteRecursively(extracted);
+        }
+    }
+
+    /** The bytes of {@code image}'s layers. */
+    public long layerBytes(Manifest image) throws IOException {
+        long bytes = 0;
+        for (BuildableManifestTemplate.ContentDescriptorTemplate layer : template(image).getLayers()) {
+            bytes += layer.getSize();
+        }
+        return bytes;
+    }
+
+    private static boolean gzipped(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int magic = (in.read() & 0xff) | ((in.read() << 8) & 0xff00);
+            return magic == GZIPInputStream.GZIP_MAGIC;
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Jib's OCI manifest, with the zstd layers' media type where Jib writes gzip's for every layer. */

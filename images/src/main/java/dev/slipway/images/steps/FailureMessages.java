@@ -8,6 +8,7 @@ import com.google.cloud.tools.jib.global.JibSystemProperties;
 import com.google.cloud.tools.jib.http.ResponseException;
 import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
 import dev.slipway.images.RegistryCredentials;
+import dev.slipway.images.supplychain.OciRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -34,10 +35,10 @@ public final class FailureMessages {
     private static String describe(Throwable e, String registry) {
         if (e instanceof RegistryUnauthorizedException unauthorized
                 && unauthorized.getCause() instanceof ResponseException answer && answer.getStatusCode() == 401) {
-            return "registry " + registry + ": authentication failed for " + unauthorized.getImageReference()
-                    + " (no credentials, or wrong ones): check the credentials ("
-                    + RegistryCredentials.USERNAME_VARIABLE + "/" + RegistryCredentials.PASSWORD_VARIABLE
-                    + ", or docker login)";
+            return authenticationFailed(registry, unauthorized.getImageReference());
+        }
+        if (e instanceof OciRegistry.AuthenticationFailed failed) {
+            return authenticationFailed(registry, failed.repository());
         }
         if (e instanceof RegistryUnauthorizedException unauthorized) {
             return "registry " + registry + " refused access to " + unauthorized.getImageReference()
@@ -50,7 +51,7 @@ public final class FailureMessages {
                     + failed.getImageName() + ": check " + RegistryCredentials.USERNAME_VARIABLE + "/"
                     + RegistryCredentials.PASSWORD_VARIABLE + " or docker login";
         }
-        if (e instanceof RegistryCredentialsNotSentException) {
+        if (e instanceof RegistryCredentialsNotSentException || e instanceof OciRegistry.CredentialsNotSent) {
             // Jib's switch is JVM-wide: it would also allow credentials over HTTP to base-image registries
             return "registry " + registry + " wants credentials, and Jib sends none over plain HTTP (--insecure):"
                     + " serve it over HTTPS, or accept sending credentials over plain HTTP to every registry of"
@@ -64,7 +65,9 @@ public final class FailureMessages {
             return "registry " + registry + " answered: " + firstLine(e.getMessage());
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-            return "cannot reach registry " + registry + ": " + firstLine(e.getMessage());
+            // the JDK's HTTP client says nothing when a connection is refused
+            return "cannot reach registry " + registry + ": "
+                    + (e.getMessage() == null ? "connection refused" : firstLine(e.getMessage()));
         }
         if (e instanceof java.nio.channels.ClosedChannelException) {
             return "cannot reach registry " + registry + ": the connection was closed (is it running?)";
@@ -90,6 +93,12 @@ public final class FailureMessages {
             return e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+    }
+
+    private static String authenticationFailed(String registry, String image) {
+        return "registry " + registry + ": authentication failed for " + image
+                + " (no credentials, or wrong ones): check the credentials (" + RegistryCredentials.USERNAME_VARIABLE
+                + "/" + RegistryCredentials.PASSWORD_VARIABLE + ", or docker login)";
     }
 
     static Throwable unwrap(Throwable thrown) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.global.JibSystemProperties;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
@@ -342,7 +343,44 @@ public final class OciRegistry {
         authorization = authorize(image, challenge.get(), scope);
         authorizations.put(key, authorization);
         request.setHeader("Authorization", authorization);
-        return exchange(request.build(), body);
+        HttpResponse<T> authorized = exchange(request.build(), body);
+        if (authorized.statusCode() == 401) {
+            if (authorized.body() instanceof InputStream unread) {
+                unread.close();
+            }
+            authorizations.remove(key, authorization);
+            throw new AuthenticationFailed(repository(image), credentials.toString());
+        }
+        return authorized;
+    }
+
+    /** The registry refused the credentials it asked for, or asked for credentials and there are none. */
+    public static final class AuthenticationFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String repository;
+
+        AuthenticationFailed(String repository, String credentialSources) {
+            super(repository + ": authentication failed (" + credentialSources + ")");
+            this.repository = repository;
+        }
+
+        /** {@code registry/repository} the request was for. */
+        public String repository() {
+            return repository;
+        }
+    }
+
+    /**
+     * The registry asked for credentials over plain HTTP (an {@code --insecure} build), and they are sent there only
+     * with Jib's JVM-wide {@code sendCredentialsOverHttp} switch, as Jib's own pushes do.
+     */
+    public static final class CredentialsNotSent extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CredentialsNotSent(String repository) {
+            super(repository + " wants credentials over plain HTTP, and none are sent there without -D"
+                    + JibSystemProperties.SEND_CREDENTIALS_OVER_HTTP + "=true");
+        }
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
@@ -384,8 +422,10 @@ public final class OciRegistry {
                 (c.getUsername() + ":" + c.getPassword()).getBytes(StandardCharsets.UTF_8))).orElse(null);
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
             if (basic == null) {
-                throw new IOException(image.getRegistry() + " asks for credentials and none were found ("
-                        + credentials + ")");
+                throw new AuthenticationFailed(repository(image), credentials.toString());
+            }
+            if (insecure && !JibSystemProperties.sendCredentialsOverHttp()) {
+                throw new CredentialsNotSent(repository(image));
             }
             return basic;
         }
@@ -409,7 +449,12 @@ public final class OciRegistry {
         // One scope parameter per repository, as Docker's token protocol asks.
         tokenUrl.append(String.join("&", java.util.Arrays.stream(scope.split(" "))
                 .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8)).toList()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tokenUrl.toString())).timeout(TIMEOUT).GET();
+        URI tokenUri = URI.create(tokenUrl.toString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
+        if (basic != null && "http".equalsIgnoreCase(tokenUri.getScheme())
+                && !JibSystemProperties.sendCredentialsOverHttp()) {
+            throw new CredentialsNotSent(repository(image));
+        }
         if (basic != null) {
             request.header("Authorization", basic);
         }

@@ -3,12 +3,15 @@ package dev.slipway.images.supplychain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.tools.jib.api.ImageReference;
+import dev.slipway.images.CredentialsOverPlainHttp;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.images.Sha256;
 import dev.slipway.testkit.LocalRegistry;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -65,11 +68,19 @@ class StreamedUploadTest {
             byte[] content = content(3 * CHUNK);
             String digest = "sha256:" + Sha256.hex(content);
 
-            try (StreamedUpload upload = client.streamBlob(repository)) {
-                writeInChunks(upload, content);
-                assertEquals(Optional.empty(), upload.finish(digest));
-            }
-            assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
+            CredentialsOverPlainHttp.allowed(() -> {
+                try (StreamedUpload upload = client.streamBlob(repository)) {
+                    writeInChunks(upload, content);
+                    assertEquals(Optional.empty(), upload.finish(digest));
+                }
+                assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
+                return null;
+            });
+            OciRegistry withoutOptIn = new OciRegistry(RegistryCredentials.fromEnvironment(java.util.Map.of(
+                    RegistryCredentials.USERNAME_VARIABLE, "builder", RegistryCredentials.PASSWORD_VARIABLE,
+                    password)), true);
+            IOException refused = assertThrows(IOException.class, () -> withoutOptIn.blob(repository, digest));
+            assertTrue(refused.getMessage().contains("plain HTTP"), "not without the opt-in: " + refused.getMessage());
         }
     }
 
