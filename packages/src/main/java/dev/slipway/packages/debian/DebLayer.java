@@ -91,7 +91,8 @@ public final class DebLayer implements Closeable {
      * the tree one after another in lock order, so the layer's bytes do not depend on which finished first.
      */
     public DebLayer addPackages(PackageFetcher fetcher, DebianLock lock) throws IOException {
-        for (DebArchive archive : fetcher.fetch(lock, (p, deb) -> DebArchive.read(deb, p.filename(), workerSpool()))) {
+        for (DebArchive archive : fetcher.fetch(lock,
+                (p, deb) -> DebArchive.read(deb, p.locked().filename(), workerSpool()))) {
             add(archive);
         }
         return this;

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Opens files below a mirror base over file:// or http(s)://. */
 final class Mirror {
@@ -26,6 +27,11 @@ final class Mirror {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
                 .build();
+    }
+
+    /** Where {@code relative} below a {@code file:} {@code base} is on this machine; empty for a remote mirror. */
+    Optional<Path> local(URI base, String relative) {
+        return "file".equals(base.getScheme()) ? Optional.of(Path.of(base).resolve(relative)) : Optional.empty();
     }
 
     /** Opens {@code relative} below {@code base}; a missing file is {@link FileNotFoundException}. */

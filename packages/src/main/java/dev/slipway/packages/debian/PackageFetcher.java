@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +25,8 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 import org.apache.commons.io.input.TeeInputStream;
 
 /**
- * Brings the .deb files of a lock into a content-addressed cache ({@code CACHE/sha256/ab/abcd…})
- * and hands them out only after their size and SHA-256 match the lock. A file that does not match
+ * Brings the .deb files of a lock into a content-addressed cache ({@code CACHE/sha256/ab/abcd…}), or reads them
+ * where they are from a {@code file:} mirror, and hands them out only after their size and SHA-256 match the lock. A file that does not match
  * is refused, naming the package and the family, and is never kept in the cache.
  */
 public final class PackageFetcher {
@@ -51,8 +52,11 @@ public final class PackageFetcher {
      */
     @FunctionalInterface
     public interface Reader<T> {
-        /** Reads {@code deb} (as far as it needs: the rest is read after it returns); closing it is not needed. */
-        T read(LockedPackage p, InputStream deb) throws IOException;
+        /**
+         * Reads {@code deb} (as far as it needs: the rest is read after it returns); closing it is not needed.
+         * {@code p} names the package and where its file is once verified.
+         */
+        T read(FetchedPackage p, InputStream deb) throws IOException;
     }
 
     /**
@@ -60,7 +64,7 @@ public final class PackageFetcher {
      * a few at a time: for a family of several big packages that is what keeps every core busy.
      */
     public List<FetchedPackage> fetch(DebianLock lock) throws IOException {
-        return fetch(lock, (p, deb) -> new FetchedPackage(p, cachePath(p.sha256())));
+        return fetch(lock, (p, deb) -> p);
     }
 
     /**
@@ -119,14 +123,33 @@ public final class PackageFetcher {
     }
 
     private <T> T fetchOne(DebianLock lock, LockedPackage p, Reader<T> reader) throws IOException, Refused {
-        Path target = cachePath(p.sha256());
         String what = p.version() + " (" + p.filename() + ")";
+        Optional<Path> local = mirror.local(lock.source().mirror(), p.filename());
+        if (local.isPresent()) {
+            // a file: mirror is on this machine already: read where it is and verified on every use, never copied
+            if (!Files.isRegularFile(local.get())) {
+                throw new Refused(what + " is not on the mirror: " + local.get());
+            }
+            // a file of the wrong size is refused without reading it
+            Read<T> verified = new Read<>(null, null, Files.size(local.get()), "");
+            if (verified.size() == p.size()) {
+                try (InputStream in = Files.newInputStream(local.get())) {
+                    verified = read(new FetchedPackage(p, local.get()), in, reader);
+                }
+            }
+            String problem = mismatch(p, verified.size(), verified.sha256());
+            if (problem != null) {
+                throw new Refused(what + " was refused: " + problem);
+            }
+            return verified.value();
+        }
+        Path target = cachePath(p.sha256());
         // a cached file of the wrong size is refused without reading it
         if (Files.isRegularFile(target) && Files.size(target) == p.size()) {
             // verified again on every use: a cache is a convenience, not a trust anchor
             Read<T> cached;
             try (InputStream in = Files.newInputStream(target)) {
-                cached = read(p, in, reader);
+                cached = read(new FetchedPackage(p, target), in, reader);
             }
             if (mismatch(p, cached.size(), cached.sha256()) == null) {
                 return cached.value();
@@ -140,7 +163,7 @@ public final class PackageFetcher {
             // copied into the cache as it is read and hashed
             try (InputStream in = mirror.open(lock.source().mirror(), p.filename());
                     OutputStream out = Files.newOutputStream(partial)) {
-                fetched = read(p, new TeeInputStream(in, out), reader);
+                fetched = read(new FetchedPackage(p, target), new TeeInputStream(in, out), reader);
             } catch (FileNotFoundException e) {
                 throw new Refused(what + " is not on the mirror: " + e.getMessage());
             }
@@ -166,7 +189,7 @@ public final class PackageFetcher {
     }
 
     /** {@code in} through {@code reader} and then to its end, hashing and counting every byte. */
-    private static <T> Read<T> read(LockedPackage p, InputStream in, Reader<T> reader) throws IOException {
+    private static <T> Read<T> read(FetchedPackage p, InputStream in, Reader<T> reader) throws IOException {
         DigestInputStream hashed = new DigestInputStream(in, sha256());
         BoundedInputStream counted = BoundedInputStream.builder().setInputStream(hashed).get();
         T value = null;
