@@ -133,7 +133,7 @@ class DebLayerTest {
         List<LockedPackage> locked = new java.util.ArrayList<>();
         for (Path deb : debs) {
             locked.add(new LockedPackage(deb.getFileName().toString().split("-")[0], DebianVersion.parse("1.0"),
-                    "amd64", deb.getFileName().toString(), Files.size(deb), sha256(deb)));
+                    "amd64", deb.getFileName().toString(), Files.size(deb), LocalDebianRepository.sha256(deb)));
         }
         DebianLock lock = new DebianLock("test", DebianSource.flat(work.toString(), "amd64"), locked);
         try (DebLayer parallel = new DebLayer().addPackages(new PackageFetcher(work.resolve("cache")), lock)) {
@@ -204,15 +204,6 @@ class DebLayerTest {
             assertEquals(List.of(10001, 10001, 0750), List.of(home.uid(), home.gid(), home.mode()));
             assertTrue(layer.tree().get("nonexistent").isEmpty());
             assertTrue(layer.tree().get("root").isEmpty());
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -97,7 +97,7 @@ class DebianRepositoryTest {
         assertEquals(lock, DebianLock.read(file));
         assertEquals(Files.readString(file), DebianLock.read(file).write());
         for (FetchedPackage p : fetched) {
-            assertEquals(p.locked().sha256(), sha256(repo.resolve(p.locked().filename())));
+            assertEquals(p.locked().sha256(), LocalDebianRepository.sha256(repo.resolve(p.locked().filename())));
         }
     }
 
@@ -262,13 +262,14 @@ class DebianRepositoryTest {
             assertEquals(digest, build(overHttp, cache, work.resolve("http.tar")));
             PackageFetcher fetcher = new PackageFetcher(cache);
             for (LockedPackage p : overHttp.packages()) {
-                assertEquals(p.sha256(), sha256(fetcher.cachePath(p.sha256())), "fetched over HTTP, kept: " + p);
+                assertEquals(p.sha256(), LocalDebianRepository.sha256(fetcher.cachePath(p.sha256())),
+                        "fetched over HTTP, kept: " + p);
             }
             // a cached copy that went bad is fetched again rather than used
             Path cached = fetcher.cachePath(overHttp.packages().get(0).sha256());
             Files.write(cached, new byte[]{1, 2, 3});
             assertEquals(digest, build(overHttp, cache, work.resolve("http-again.tar")));
-            assertEquals(overHttp.packages().get(0).sha256(), sha256(cached));
+            assertEquals(overHttp.packages().get(0).sha256(), LocalDebianRepository.sha256(cached));
             // a damaged download is refused, and not kept
             LockedPackage damaged = overHttp.packages().get(0);
             byte[] bytes = Files.readAllBytes(mirror.resolve(damaged.filename()));
@@ -282,15 +283,6 @@ class DebianRepositoryTest {
             assertFalse(Files.exists(cached));
         } finally {
             server.stop(0);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -85,4 +85,14 @@ final class LocalDebianRepository {
         Files.writeString(repo.resolve("Packages"), run(repo, "dpkg-scanpackages", ".", "/dev/null"));
         return repo;
     }
+
+    /** The SHA-256 of {@code file}, hex, as a lock records it. */
+    static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
