@@ -271,6 +271,8 @@ public final class FleetImageBuilder {
         ImagePlan plan = prepared.plan();
         try {
             Optional<ChildImagePush.Manifest> base = Optional.empty();
+            // a registry base's own layers are this image's too, though they were pushed before the image
+            long baseBytes = prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
             if (prepared.registryBase().isPresent()) {
                 // the registry checks that the manifest's blobs are there: the parent's layers first
                 if (prepared.parent().isPresent()) {
@@ -286,11 +288,7 @@ public final class FleetImageBuilder {
                 children.orElseThrow().known(base.get());
             } else if (children.isPresent() && prepared.parent().isPresent()) {
                 base = Optional.of(children.get().base(prepared.parent().get()));
-            }
-            // a registry base's own layers are this image's too, though they were pushed before the image
-            long baseBytes = prepared.registryBase().map(RegistryBase::addedBytes).orElse(0L);
-            if (base.isEmpty() && children.isPresent()
-                    && plan.rootBase().orElse(null) instanceof Base.Tarball tarball) {
+            } else if (children.isPresent() && plan.rootBase().orElse(null) instanceof Base.Tarball tarball) {
                 // a base tarball's layers go up with the image
                 base = Optional.of(children.get().tarballBase(context.resolve(tarball.path()),
                         ImageReference.parse(plan.image().text())));

@@ -191,8 +191,8 @@ final class BaseArchive {
                     continue;
                 }
                 BufferedInputStream in = new BufferedInputStream(tar);
-                in.mark(2);
-                boolean gzipped = in.read() == 0x1f && in.read() == 0x8b;
+                in.mark(4);
+                boolean gzipped = LayerCompression.ofMagic(in.readNBytes(4)).orElse(null) == LayerCompression.GZIP;
                 in.reset();
                 if (gzipped) {
                     long size = e.getSize();

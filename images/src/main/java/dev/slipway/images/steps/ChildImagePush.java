@@ -28,6 +28,7 @@ import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
 import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplateMapper;
+import com.google.cloud.tools.jib.filesystem.TempDirectoryProvider;
 import com.google.cloud.tools.jib.tar.TarExtractor;
 import com.google.common.collect.ImmutableList;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.images.BuiltImage;
 import dev.slipway.images.progress.ProgressReporter;
+import dev.slipway.images.supplychain.BlobHolders;
 import dev.slipway.images.supplychain.OciRegistry;
 import dev.slipway.packages.layer.LayerCompression;
 import dev.slipway.plan.ImagePlan;
@@ -49,7 +51,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -76,11 +77,8 @@ public final class ChildImagePush {
     private final Path layersDirectory;
     /** Manifests and configs of images this build pushed or read, by digest: what children are built on. */
     private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
-    /**
-     * One repository (without the registry) known to hold each blob, for cross-repository mounts; completed once
-     * its upload is done ("" if it failed).
-     */
-    private final Map<String, CompletableFuture<String>> holders = new ConcurrentHashMap<>();
+    /** Where each blob this build put is, for cross-repository mounts. */
+    private final BlobHolders holders;
     /** "repository digest" of every blob known to be in a repository already. */
     private final Set<String> present = ConcurrentHashMap.newKeySet();
     private final Cache baseLayerCache;
@@ -95,6 +93,7 @@ public final class ChildImagePush {
      */
     public ChildImagePush(OciRegistry registry, Path applicationLayers, Path baseLayers) throws IOException {
         this.registry = registry;
+        this.holders = new BlobHolders(registry);
         this.layersDirectory = applicationLayers.resolve("layers");
         this.baseLayersDirectory = baseLayers;
         this.layers = jibCache(applicationLayers);
@@ -250,58 +249,41 @@ public final class ChildImagePush {
     private record NamedLayer(String name, CachedLayer layer) {
     }
 
-    /** Sends a blob's bytes. */
-    private interface Upload {
-        void send() throws IOException;
-    }
-
     /**
      * Puts blob {@code digest} into {@code target}'s repository: nothing if it is known to be there; a mount if this
      * build uploaded it into another repository (waiting for an upload of it under way); else {@code upload}, unless
      * the repository has it.
      */
-    private void put(ImageReference target, String digest, long size, ProgressReporter reporter, Upload upload)
-            throws IOException {
+    private void put(ImageReference target, String digest, long size, ProgressReporter reporter,
+            BlobHolders.Upload upload) throws IOException {
         String repository = target.getRepository();
         if (present.contains(repository + " " + digest)) {
             reporter.alreadyThere();
             return;
         }
-        CompletableFuture<String> claim = new CompletableFuture<>();
-        CompletableFuture<String> holder = holders.putIfAbsent(digest, claim);
-        if (holder != null) {
-            String from = holder.join();
-            if (!from.isEmpty() && !from.equals(repository) && registry.mountBlob(target, digest, from)) {
-                reporter.mounted();
-                present.add(repository + " " + digest);
-                return;
+        switch (holders.put(target, digest, () -> transfer(target, digest, size, reporter, upload))) {
+            case MOUNTED -> reporter.mounted();
+            case HELD -> reporter.alreadyThere();
+            case SENT -> {
+                // transfer told the reporter
             }
-            transfer(target, digest, size, reporter, upload);
-            return;
         }
-        try {
-            transfer(target, digest, size, reporter, upload);
-            claim.complete(repository);
-        } finally {
-            // an upload that failed: whoever waits on it uploads the blob itself
-            claim.complete("");
-        }
+        present.add(repository + " " + digest);
     }
 
-    private void transfer(ImageReference target, String digest, long size, ProgressReporter reporter, Upload upload)
-            throws IOException {
+    private void transfer(ImageReference target, String digest, long size, ProgressReporter reporter,
+            BlobHolders.Upload upload) throws IOException {
         if (registry.hasBlob(target, digest)) {
             reporter.alreadyThere();
         } else {
             upload.send();
             reporter.uploaded(size);
         }
-        present.add(target.getRepository() + " " + digest);
     }
 
     private void remember(String repository, String digest) {
         present.add(repository + " " + digest);
-        holders.putIfAbsent(digest, CompletableFuture.completedFuture(repository));
+        holders.held(repository, digest);
     }
 
     /** Jib's layer cache keeps a layer in {@code layers/<digest>/<diff id>}. */
@@ -422,9 +404,9 @@ public final class ChildImagePush {
     }
 
     private Manifest readTarball(Path tar, ImageReference repository) throws IOException {
-        Files.createDirectories(baseLayersDirectory);
-        Path extracted = Files.createTempDirectory(baseLayersDirectory, "tarball-");
-        try {
+        // extracted into a temporary directory, as Jib does, removed when done
+        try (TempDirectoryProvider temporary = new TempDirectoryProvider()) {
+            Path extracted = temporary.newDirectory();
             TarExtractor.extract(tar, extracted);
             DockerManifestEntryTemplate load;
             try (java.io.InputStream in = Files.newInputStream(extracted.resolve("manifest.json"))) {
@@ -467,8 +449,6 @@ public final class ChildImagePush {
         } catch (com.google.cloud.tools.jib.image.LayerPropertyNotFoundException
                 | CacheCorruptedException e) {
             throw new IOException(tar + ": " + e.getMessage(), e);
-        } finally {
-            deleteRecursively(extracted);
         }
     }
 
@@ -483,16 +463,7 @@ public final class ChildImagePush {
 
     private static boolean gzipped(Path file) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            int magic = (in.read() & 0xff) | ((in.read() << 8) & 0xff00);
-            return magic == GZIPInputStream.GZIP_MAGIC;
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            return LayerCompression.ofMagic(in.readNBytes(4)).orElse(null) == LayerCompression.GZIP;
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.slipway.images.steps;
 
+import dev.slipway.packages.layer.LayerCompression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -91,16 +93,14 @@ final class MergedLayers {
 
     private static InputStream decompressed(BufferedInputStream in) throws IOException {
         in.mark(4);
-        byte[] magic = in.readNBytes(4);
+        Optional<LayerCompression> compression = LayerCompression.ofMagic(in.readNBytes(4));
         in.reset();
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return new GzipCompressorInputStream(in, true);
+        if (compression.isEmpty()) {
+            return in;
         }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
-                && (magic[3] & 0xff) == 0xfd) {
-            return new ZstdCompressorInputStream(in);
-        }
-        return in;
+        return compression.get() == LayerCompression.GZIP
+                ? new GzipCompressorInputStream(in, true)
+                : new ZstdCompressorInputStream(in);
     }
 
     /** A tar name as a path below the root: no leading {@code ./} or {@code /}, no trailing {@code /}. */

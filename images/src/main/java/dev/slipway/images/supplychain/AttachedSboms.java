@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SBOMs kept in the registry beside their image, the way {@code cosign attach sbom} does where a registry has no
@@ -24,11 +22,12 @@ public final class AttachedSboms {
     static final String EMPTY_CONFIG_DIGEST = "sha256:" + dev.slipway.images.Sha256.hex(EMPTY_CONFIG);
 
     private final OciRegistry registry;
-    /** The repository (without the registry) this instance put the empty config into; "" if that failed. */
-    private final AtomicReference<CompletableFuture<String>> emptyConfigHolder = new AtomicReference<>();
+    /** Where this instance put the empty config, to mount it from there. */
+    private final BlobHolders emptyConfig;
 
     public AttachedSboms(OciRegistry registry) {
         this.registry = registry;
+        this.emptyConfig = new BlobHolders(registry);
     }
 
     /** The tag an image's SBOM is attached under: {@code sha256-<hex>.sbom} for image digest {@code sha256:<hex>}. */
@@ -77,38 +76,17 @@ public final class AttachedSboms {
     }
 
     /**
-     * Puts the empty config into {@code reference}'s repository: a mount from the repository this instance put it
-     * into first (waiting while that upload is under way), else an upload (asking first whether it is there if
-     * {@code lookFirst}).
+     * Puts the empty config into {@code reference}'s repository: a mount from where this instance put it first, else
+     * an upload (asking first whether it is there if {@code lookFirst}).
      */
     private void putEmptyConfig(ImageReference reference, boolean lookFirst) throws IOException {
-        String repository = reference.getRepository();
-        CompletableFuture<String> claim = new CompletableFuture<>();
-        CompletableFuture<String> holder = emptyConfigHolder.compareAndExchange(null, claim);
-        if (holder != null) {
-            String from = holder.join();
-            if (from.equals(repository)
-                    || !from.isEmpty() && registry.mountBlob(reference, EMPTY_CONFIG_DIGEST, from)) {
-                return;
+        emptyConfig.put(reference, EMPTY_CONFIG_DIGEST, () -> {
+            if (lookFirst) {
+                registry.pushBlob(reference, EMPTY_CONFIG);
+            } else {
+                registry.uploadBlob(reference, EMPTY_CONFIG);
             }
-            upload(reference, lookFirst);
-            return;
-        }
-        try {
-            upload(reference, lookFirst);
-            claim.complete(repository);
-        } finally {
-            // a failed upload: whoever waits on it uploads the config itself
-            claim.complete("");
-        }
-    }
-
-    private void upload(ImageReference reference, boolean lookFirst) throws IOException {
-        if (lookFirst) {
-            registry.pushBlob(reference, EMPTY_CONFIG);
-        } else {
-            registry.uploadBlob(reference, EMPTY_CONFIG);
-        }
+        });
     }
 
     /** The SBOM attached to what {@code image} (tag or pinned) points at now, and that digest; empty if none. */

@@ -424,10 +424,7 @@ public final class OciRegistry {
             if (basic == null) {
                 throw new AuthenticationFailed(repository(image), credentials.toString());
             }
-            if (insecure && !JibSystemProperties.sendCredentialsOverHttp()) {
-                throw new CredentialsNotSent(repository(image));
-            }
-            return basic;
+            return sendable(basic, url(image, ""), image);
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
             throw new IOException(image.getRegistry() + " asks for an unknown authentication scheme");
@@ -451,12 +448,8 @@ public final class OciRegistry {
                 .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8)).toList()));
         URI tokenUri = URI.create(tokenUrl.toString());
         HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
-        if (basic != null && "http".equalsIgnoreCase(tokenUri.getScheme())
-                && !JibSystemProperties.sendCredentialsOverHttp()) {
-            throw new CredentialsNotSent(repository(image));
-        }
         if (basic != null) {
-            request.header("Authorization", basic);
+            request.header("Authorization", sendable(basic, tokenUri, image));
         }
         HttpResponse<byte[]> response = exchange(request.build());
         if (response.statusCode() != 200) {
@@ -469,6 +462,14 @@ public final class OciRegistry {
             throw new IOException(image.getRegistry() + ": the token service answered without a token");
         }
         return "Bearer " + value;
+    }
+
+    /** {@code basic}, to be sent to {@code destination}: over plain HTTP only with Jib's switch, as Jib does. */
+    private static String sendable(String basic, URI destination, ImageReference image) throws CredentialsNotSent {
+        if ("http".equalsIgnoreCase(destination.getScheme()) && !JibSystemProperties.sendCredentialsOverHttp()) {
+            throw new CredentialsNotSent(repository(image));
+        }
+        return basic;
     }
 
     private void expect(HttpResponse<byte[]> response, int status, String what) throws IOException {

@@ -109,10 +109,8 @@ class RegistryBaseTest {
                 streamed.write(Files.readAllBytes(wheels.file()));
                 uploads.finished(wheels.digest(), streamed.finish(wheels.digest()));
             }
-            RegistryBase child = RegistryBase.of(repository,
-                    RegistryBase.Start.of(ChildImagePush.read(client, repository, parent.digest())), List.of(wheels),
-                    Optional.of(CHECK),
-                    uploads);
+            RegistryBase child = RegistryBase.of(repository, startOn(client, repository, parent), List.of(wheels),
+                    Optional.of(CHECK), uploads);
             assertEquals(new RegistryBase.Pushed(0, 0, 1, wheels.size()), child.push(client),
                     "the streamed layer counts as uploaded and is not sent again");
 
@@ -143,9 +141,8 @@ class RegistryBaseTest {
             }
             BaseArchive.Layer wheels = new BaseArchive.Layer(zst, "sha256:" + Sha256.hex(tar),
                     "sha256:" + Sha256.hex(zst), Files.size(zst), "slipway: wheels", LayerCompression.ZSTD);
-            RegistryBase child = RegistryBase.of(repository, RegistryBase.Start.of(
-                    ChildImagePush.read(client, repository, parent.digest())), List.of(wheels), Optional.empty(),
-                    new LayerUploads(client, repository));
+            RegistryBase child = RegistryBase.of(repository, startOn(client, repository, parent), List.of(wheels),
+                    Optional.empty(), new LayerUploads(client, repository));
             child.push(client);
 
             OciRegistry.Manifest manifest = client.manifest(repository, child.digest()).orElseThrow();
@@ -183,6 +180,12 @@ class RegistryBaseTest {
             assertTrue(base.streamFailures().get(0).startsWith("of " + os.digest() + " failed: "),
                     base.streamFailures().toString());
         }
+    }
+
+    /** Where a base built on {@code parent} (pushed into {@code repository}) starts, as the registry has it. */
+    private static RegistryBase.Start startOn(OciRegistry client, ImageReference repository, RegistryBase parent)
+            throws Exception {
+        return RegistryBase.Start.of(ChildImagePush.read(client, repository, parent.digest()));
     }
 
     /** A base of {@code layer} on scratch, pushed. */

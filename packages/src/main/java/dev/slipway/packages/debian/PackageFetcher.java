@@ -26,7 +26,8 @@ import org.apache.commons.io.input.TeeInputStream;
 
 /**
  * Brings the .deb files of a lock into a content-addressed cache ({@code CACHE/sha256/ab/abcd…}), or reads them
- * where they are from a {@code file:} mirror, and hands them out only after their size and SHA-256 match the lock. A file that does not match
+ * where they are from a {@code file:} mirror, and hands them out only after their size and SHA-256 match the lock.
+ * A file that does not match
  * is refused, naming the package and the family, and is never kept in the cache.
  */
 public final class PackageFetcher {
@@ -130,13 +131,7 @@ public final class PackageFetcher {
             if (!Files.isRegularFile(local.get())) {
                 throw new Refused(what + " is not on the mirror: " + local.get());
             }
-            // a file of the wrong size is refused without reading it
-            Read<T> verified = new Read<>(null, null, Files.size(local.get()), "");
-            if (verified.size() == p.size()) {
-                try (InputStream in = Files.newInputStream(local.get())) {
-                    verified = read(new FetchedPackage(p, local.get()), in, reader);
-                }
-            }
+            Read<T> verified = readFile(p, local.get(), reader);
             String problem = mismatch(p, verified.size(), verified.sha256());
             if (problem != null) {
                 throw new Refused(what + " was refused: " + problem);
@@ -144,13 +139,9 @@ public final class PackageFetcher {
             return verified.value();
         }
         Path target = cachePath(p.sha256());
-        // a cached file of the wrong size is refused without reading it
-        if (Files.isRegularFile(target) && Files.size(target) == p.size()) {
+        if (Files.isRegularFile(target)) {
             // verified again on every use: a cache is a convenience, not a trust anchor
-            Read<T> cached;
-            try (InputStream in = Files.newInputStream(target)) {
-                cached = read(new FetchedPackage(p, target), in, reader);
-            }
+            Read<T> cached = readFile(p, target, reader);
             if (mismatch(p, cached.size(), cached.sha256()) == null) {
                 return cached.value();
             }
@@ -185,6 +176,17 @@ public final class PackageFetcher {
                 throw failed;
             }
             return read;
+        }
+    }
+
+    /** {@code file} through {@code reader}, as {@link #read}; a file of the wrong size is not read at all. */
+    private static <T> Read<T> readFile(LockedPackage p, Path file, Reader<T> reader) throws IOException {
+        long size = Files.size(file);
+        if (size != p.size()) {
+            return new Read<>(null, null, size, "");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(new FetchedPackage(p, file), in, reader);
         }
     }
 

@@ -50,6 +50,21 @@ public enum LayerCompression {
                 : new ZstdInputStreamNoFinalizer(new BufferedInputStream(compressed, 1 << 16));
     }
 
+    /**
+     * The compression a blob starting with {@code head} (its first bytes, four are enough) is in: gzip's magic
+     * {@code 1f 8b}, zstd's {@code 28 b5 2f fd}; empty for anything else, such as a plain tar.
+     */
+    public static Optional<LayerCompression> ofMagic(byte[] head) {
+        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return Optional.of(GZIP);
+        }
+        if (head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+                && (head[3] & 0xff) == 0xfd) {
+            return Optional.of(ZSTD);
+        }
+        return Optional.empty();
+    }
+
     /** The compression an OCI or Docker layer media type names; empty for one Slipway does not write. */
     public static Optional<LayerCompression> ofMediaType(String mediaType) {
         if (mediaType.endsWith("+zstd")) {
