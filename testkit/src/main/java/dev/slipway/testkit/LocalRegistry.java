@@ -54,7 +54,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts a registry and returns once {@code GET /v2/} answers 200. */
     public static LocalRegistry start() {
-        return start(Optional.empty());
+        return start(Optional.empty(), Optional.empty());
     }
 
     /**
@@ -65,7 +65,19 @@ public final class LocalRegistry implements AutoCloseable {
         if (username.isEmpty() || username.contains(":") || password.isEmpty()) {
             throw new IllegalArgumentException("htpasswd needs a non-empty username without ':' and a password");
         }
-        return start(Optional.of(new Account(username, password)));
+        return start(Optional.of(new Account(username, password)), Optional.empty());
+    }
+
+    /**
+     * Like {@link #startWithHtpasswd}, and every blob {@code GET} or {@code HEAD} is answered with a redirect to
+     * {@code baseUrl} followed by the blob's path under {@link #storageDir()}, as a registry whose blobs are on S3 or
+     * behind a CDN answers (docker-registry's {@code redirect} storage middleware).
+     */
+    public static LocalRegistry startWithHtpasswdRedirectingBlobs(String username, String password, String baseUrl) {
+        if (username.isEmpty() || username.contains(":") || password.isEmpty()) {
+            throw new IllegalArgumentException("htpasswd needs a non-empty username without ':' and a password");
+        }
+        return start(Optional.of(new Account(username, password)), Optional.of(baseUrl));
     }
 
     private record Account(String username, String password) {
@@ -75,7 +87,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    private static LocalRegistry start(Optional<Account> account) {
+    private static LocalRegistry start(Optional<Account> account, Optional<String> blobRedirect) {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing; install the Debian package docker-registry");
         }
@@ -83,7 +95,7 @@ public final class LocalRegistry implements AutoCloseable {
             throw new IllegalStateException(HTPASSWD + " is missing; install the Debian package apache2-utils");
         }
         for (int attempt = 1;; attempt++) {
-            LocalRegistry registry = launch(FreePort.onLoopback(), account);
+            LocalRegistry registry = launch(FreePort.onLoopback(), account, blobRedirect);
             try {
                 registry.awaitReady();
                 return registry;
@@ -97,7 +109,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    private static LocalRegistry launch(int port, Optional<Account> account) {
+    private static LocalRegistry launch(int port, Optional<Account> account, Optional<String> blobRedirect) {
         ScratchDirectory home = ScratchDirectory.createTemporary("slipway-registry-");
         Path config = home.path().resolve("config.yml");
         Path storage = home.path().resolve("storage");
@@ -108,6 +120,15 @@ public final class LocalRegistry implements AutoCloseable {
             if (account.isPresent()) {
                 Files.writeString(htpasswd, htpasswdLine(account.get()));
                 text += htpasswdAuth(htpasswd);
+            }
+            if (blobRedirect.isPresent()) {
+                text += """
+                        middleware:
+                          storage:
+                            - name: redirect
+                              options:
+                                baseurl: %s
+                        """.formatted(blobRedirect.get());
             }
             Files.writeString(config, text);
         } catch (IOException e) {

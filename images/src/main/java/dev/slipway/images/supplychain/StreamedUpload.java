@@ -42,7 +42,7 @@ public final class StreamedUpload extends OutputStream {
     StreamedUpload(OciRegistry registry, ImageReference image, HttpRequest.Builder patch) {
         this.registry = registry;
         this.image = image;
-        this.answer = registry.sendAsync(patch.method("PATCH", HttpRequest.BodyPublishers.ofInputStream(Chunks::new))
+        this.answer = registry.sendStreamed(patch.method("PATCH", HttpRequest.BodyPublishers.ofInputStream(Chunks::new))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         answer.whenComplete((response, failed) -> {
             if (failed != null || response.statusCode() != 202) {
