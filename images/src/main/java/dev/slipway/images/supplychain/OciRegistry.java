@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
  * realm) with the credentials {@link RegistryCredentials} finds; a credential or token never appears in a message.
  *
  * <p>Requests go over {@link HttpURLConnection}, which keeps connections alive between them: a cold build of 65
- * services makes about 1,200 small requests, and this blocking client spends a third less CPU on them in a fresh JVM
- * than {@code java.net.http} (BENCHMARKS.md). Only the streamed upload's chunked PATCH, a method
+ * services makes about 1,200 small requests, and this blocking client spends less than half the CPU on them in a fresh JVM
+ * that {@code java.net.http} does (bench/registry-clients.sh). Only the streamed upload's chunked PATCH, a method
  * {@code HttpURLConnection} cannot send, goes over {@code java.net.http}.
  */
 public final class OciRegistry {
