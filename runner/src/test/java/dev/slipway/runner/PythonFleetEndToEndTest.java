@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.slipway.testkit.LocalDockerd;
 import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.LoopbackFileServer;
 import dev.slipway.testkit.ScratchDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,32 +98,16 @@ class PythonFleetEndToEndTest {
         assertTrue(again.out().contains("(unchanged)"), again.out());
         assertEquals(first, locks(fleet));
 
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            Path file = repo.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            if (!file.startsWith(repo) || !Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                exchange.sendResponseHeaders(200, Files.size(file));
-                try (OutputStream body = exchange.getResponseBody()) {
-                    Files.copy(file, body);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
-        try {
+        try (LoopbackFileServer server = LoopbackFileServer.serving(repo)) {
             Path overHttp = copyExample(work.resolve("fleet-http"));
             CliRun http = cli("lock", "--fleet", overHttp.resolve("ExampleFleet.java").toString(), "--debian-mirror",
-                    "unsigned:http://127.0.0.1:" + server.getAddress().getPort() + "/");
+                    "unsigned:" + server.url() + "/");
             assertEquals(0, http.exitCode(), http.err());
             Map<String, String> viaHttp = locks(overHttp);
             for (String name : first.keySet()) {
                 assertEquals(packageLines(first.get(name)), packageLines(viaHttp.get(name)), name);
                 assertTrue(viaHttp.get(name).contains("source http://127.0.0.1:"), viaHttp.get(name));
             }
-        } finally {
-            server.stop(0);
         }
     }
 

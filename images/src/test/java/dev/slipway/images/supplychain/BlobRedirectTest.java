@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.tools.jib.api.ImageReference;
-import com.sun.net.httpserver.HttpServer;
 import dev.slipway.images.CredentialsOverPlainHttp;
 import dev.slipway.images.RegistryCredentials;
 import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.LoopbackFileServer;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -31,30 +27,11 @@ class BlobRedirectTest {
 
     @Test
     void aRedirectedBlobIsReadFromTheOtherHostWithoutTheRegistrysCredentials() throws Exception {
-        List<String> served = new CopyOnWriteArrayList<>();
         AtomicReference<Path> storage = new AtomicReference<>();
-        HttpServer storageHost = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        storageHost.createContext("/", exchange -> {
-            served.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-                    + (exchange.getRequestHeaders().containsKey("Authorization") ? " with Authorization" : ""));
-            Path file = storage.get().resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            if (!file.startsWith(storage.get()) || !Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(404, -1);
-            } else if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.getResponseHeaders().set("Content-Length", String.valueOf(Files.size(file)));
-                exchange.sendResponseHeaders(200, -1);
-            } else {
-                exchange.sendResponseHeaders(200, Files.size(file));
-                try (OutputStream body = exchange.getResponseBody()) {
-                    Files.copy(file, body);
-                }
-            }
-            exchange.close();
-        });
-        storageHost.start();
         String password = UUID.randomUUID().toString();
-        try (LocalRegistry registry = LocalRegistry.startWithHtpasswdRedirectingBlobs("builder", password,
-                "http://127.0.0.1:" + storageHost.getAddress().getPort())) {
+        try (LoopbackFileServer storageHost = LoopbackFileServer.serving(storage::get);
+                LocalRegistry registry = LocalRegistry.startWithHtpasswdRedirectingBlobs("builder", password,
+                        storageHost.url())) {
             storage.set(registry.storageDir().toRealPath());
             OciRegistry client = new OciRegistry(RegistryCredentials.fromEnvironment(Map.of(
                     RegistryCredentials.USERNAME_VARIABLE, "builder", RegistryCredentials.PASSWORD_VARIABLE,
@@ -73,13 +50,12 @@ class BlobRedirectTest {
                 return null;
             });
 
-            String path = "/docker/registry/v2/blobs/sha256/";
-            assertTrue(served.stream().filter(r -> r.startsWith("GET " + path)).count() >= 2,
+            List<LoopbackFileServer.Request> served = storageHost.requests();
+            assertTrue(served.stream().filter(r -> r.method().equals("GET")
+                    && r.path().startsWith("/docker/registry/v2/blobs/sha256/")).count() >= 2,
                     "both reads went to the storage host: " + served);
-            assertEquals(List.of(), served.stream().filter(r -> r.endsWith("with Authorization")).toList(),
+            assertEquals(List.of(), served.stream().filter(LoopbackFileServer.Request::authorization).toList(),
                     "the registry's credentials stay with the registry");
-        } finally {
-            storageHost.stop(0);
         }
     }
 }
