@@ -107,7 +107,7 @@ public final class SwarmRollout {
                 continue;
             }
             for (Change change : changes) {
-                outcomes.add(change.outcome(rollBack(change)));
+                outcomes.add(change.outcome(rollBack(change, nodes)));
             }
             notStarted.forEach(i -> outcomes.add(notStarted(i, "a service it depends on failed in wave "
                     + wave.number())));
@@ -274,9 +274,28 @@ public final class SwarmRollout {
         return "Slipway's gate on " + address + HealthEndpoint.of(health) + " failed: " + verdict.why();
     }
 
+    /** Null once a task of the spec put back runs and passes Slipway's gate; otherwise why not. */
+    private String restoredHealth(Change change, Map<String, SwarmNode> nodes) {
+        String image = change.previous.getTaskTemplate().getContainerSpec().getImage();
+        Duration limit = updateLimit(change);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Task> running = runningTask(change, image);
+            if (running.isPresent()) {
+                return gate(change, running.get(), nodes);
+            }
+            sleep();
+        }
+        return "no task of " + image + " ran within " + limit.toSeconds() + " s; last: " + lastTaskState(change);
+    }
+
     /** A task of the desired spec's image, desired and actually running: Swarm starts it only once healthy. */
     private Optional<Task> runningTask(Change change) {
-        String image = change.instance.image().text();
+        return runningTask(change, change.instance.image().text());
+    }
+
+    /** A task of {@code image}, desired and actually running. */
+    private Optional<Task> runningTask(Change change, String image) {
         return manager.tasks(change.serviceId).stream()
                 .filter(t -> t.getDesiredState() == TaskState.RUNNING && t.getStatus() != null
                         && t.getStatus().getState() == TaskState.RUNNING)
@@ -295,8 +314,11 @@ public final class SwarmRollout {
                 .orElse("no task yet");
     }
 
-    /** Puts one changed instance of a failed wave back as it was; returns what was done. */
-    private SwarmOutcome.Result rollBack(Change change) {
+    /**
+     * Puts one changed instance of a failed wave back as it was, and waits until the version put back runs and passes
+     * Slipway's gate again, as a rollout's own update does; returns what was done.
+     */
+    private SwarmOutcome.Result rollBack(Change change, Map<String, SwarmNode> nodes) {
         switch (change.action) {
             case UNCHANGED :
                 return SwarmOutcome.Result.UNCHANGED;
@@ -310,8 +332,14 @@ public final class SwarmRollout {
                     manager.update(current, change.previous);
                     awaitUpdate(change, updateLimit(change));
                 }
+                String unhealthy = restoredHealth(change, nodes);
+                if (unhealthy != null) {
+                    change.failure = (change.failure == null ? "" : change.failure + "; ") + "rolled back, but "
+                            + unhealthy;
+                }
                 progress.accept("  " + change.instance.id() + ": rolled back to "
-                        + label(change.previous, SwarmServiceSpecs.IMAGE));
+                        + label(change.previous, SwarmServiceSpecs.IMAGE)
+                        + (unhealthy == null ? "" : ", but " + unhealthy));
                 return SwarmOutcome.Result.ROLLED_BACK;
         }
     }
