@@ -34,7 +34,7 @@ echo "|---|---|---|---|---|"
 for run in $(seq "$runs"); do
   for client in "${clients[@]}"; do
     /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
-      java -cp "$cp" dev.slipway.bench.RegistryClientBenchmark "$client" "127.0.0.1:$port" "$uploads" > /dev/null
+      java -cp "$cp" dev.slipway.bench.RegistryClientBenchmark "$client" "http://127.0.0.1:$port" "$uploads" > /dev/null
     read -r wall user sys < "$work/time.txt"
     echo "$client $wall $user $sys" >> "$work/runs.txt"
     echo "| $client | $run | $wall | $user | $sys |"

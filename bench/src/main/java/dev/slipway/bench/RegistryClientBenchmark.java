@@ -30,10 +30,10 @@ import org.apache.http.util.EntityUtils;
 /**
  * What one HTTP client costs a fresh JVM for the small requests a cold build sends its registry: {@code uploads}
  * small blobs, each a HEAD, a POST that starts the upload and a PUT with the bytes, on 4 threads, into 20
- * repositories of a registry at {@code http://HOST:PORT}. Run once per JVM under {@code /usr/bin/time} by
+ * repositories of the registry at {@code REGISTRY_URL} (the script starts one on loopback). Run once per JVM under {@code /usr/bin/time} by
  * {@code bench/registry-clients.sh}.
  *
- * <p>Usage: {@code RegistryClientBenchmark jdk|urlconnection|apache HOST:PORT UPLOADS}
+ * <p>Usage: {@code RegistryClientBenchmark jdk|urlconnection|apache REGISTRY_URL UPLOADS}
  */
 public final class RegistryClientBenchmark {
     private static final int THREADS = 4;
@@ -47,7 +47,7 @@ public final class RegistryClientBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String base = "http://" + args[1];
+        String base = args[1];
         int uploads = Integer.parseInt(args[2]);
         Client client = switch (args[0]) {
             case "jdk" -> jdk();

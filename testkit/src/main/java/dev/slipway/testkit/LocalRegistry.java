@@ -62,10 +62,7 @@ public final class LocalRegistry implements AutoCloseable {
      * an authenticated {@code GET /v2/} answers 200. Needs {@code htpasswd} from Debian's apache2-utils.
      */
     public static LocalRegistry startWithHtpasswd(String username, String password) {
-        if (username.isEmpty() || username.contains(":") || password.isEmpty()) {
-            throw new IllegalArgumentException("htpasswd needs a non-empty username without ':' and a password");
-        }
-        return start(Optional.of(new Account(username, password)), Optional.empty());
+        return start(Optional.of(Account.of(username, password)), Optional.empty());
     }
 
     /**
@@ -74,13 +71,17 @@ public final class LocalRegistry implements AutoCloseable {
      * behind a CDN answers (docker-registry's {@code redirect} storage middleware).
      */
     public static LocalRegistry startWithHtpasswdRedirectingBlobs(String username, String password, String baseUrl) {
-        if (username.isEmpty() || username.contains(":") || password.isEmpty()) {
-            throw new IllegalArgumentException("htpasswd needs a non-empty username without ':' and a password");
-        }
-        return start(Optional.of(new Account(username, password)), Optional.of(baseUrl));
+        return start(Optional.of(Account.of(username, password)), Optional.of(baseUrl));
     }
 
     private record Account(String username, String password) {
+        static Account of(String username, String password) {
+            if (username.isEmpty() || username.contains(":") || password.isEmpty()) {
+                throw new IllegalArgumentException("htpasswd needs a non-empty username without ':' and a password");
+            }
+            return new Account(username, password);
+        }
+
         String basicAuthorization() {
             return "Basic " + Base64.getEncoder().encodeToString(
                     (username + ":" + password).getBytes(StandardCharsets.UTF_8));

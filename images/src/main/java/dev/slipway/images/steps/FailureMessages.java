@@ -65,7 +65,7 @@ public final class FailureMessages {
             return "registry " + registry + " answered: " + firstLine(e.getMessage());
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-            // the JDK's HTTP client says nothing when a connection is refused
+            // java.net.http (a streamed upload) says nothing when a connection is refused
             return "cannot reach registry " + registry + ": "
                     + (e.getMessage() == null ? "connection refused" : firstLine(e.getMessage()));
         }

@@ -1,8 +1,6 @@
 package dev.slipway.images.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,28 +63,18 @@ public final class AttachedSboms {
                 return new Tagged(tag, existing.get().digest());
             }
         }
-        String blob = lookFirst ? registry.pushBlob(reference, sbom) : registry.uploadBlob(reference, sbom);
-        putEmptyConfig(reference, lookFirst);
-        ObjectNode config = JsonNodeFactory.instance.objectNode();
-        config.put("mediaType", EMPTY_CONFIG_TYPE).put("size", EMPTY_CONFIG.length).put("digest", EMPTY_CONFIG_DIGEST);
-        ObjectNode layer = JsonNodeFactory.instance.objectNode();
-        layer.put("mediaType", ImageSbom.MEDIA_TYPE).put("size", sbom.length).put("digest", blob);
-        return new Tagged(tag, CosignSignatures.putArtifactManifest(registry, reference, tag, config,
-                Optional.of(ImageSbom.MEDIA_TYPE), List.of(layer)));
+        String blob = putBlob(reference, sbom, lookFirst);
+        // the empty config: mounted from where this instance put it first
+        emptyConfig.put(reference, EMPTY_CONFIG_DIGEST, () -> putBlob(reference, EMPTY_CONFIG, lookFirst));
+        return new Tagged(tag, CosignSignatures.putArtifactManifest(registry, reference, tag,
+                CosignSignatures.descriptor(EMPTY_CONFIG_TYPE, EMPTY_CONFIG.length, EMPTY_CONFIG_DIGEST),
+                Optional.of(ImageSbom.MEDIA_TYPE),
+                List.of(CosignSignatures.descriptor(ImageSbom.MEDIA_TYPE, sbom.length, blob))));
     }
 
-    /**
-     * Puts the empty config into {@code reference}'s repository: a mount from where this instance put it first, else
-     * an upload (asking first whether it is there if {@code lookFirst}).
-     */
-    private void putEmptyConfig(ImageReference reference, boolean lookFirst) throws IOException {
-        emptyConfig.put(reference, EMPTY_CONFIG_DIGEST, () -> {
-            if (lookFirst) {
-                registry.pushBlob(reference, EMPTY_CONFIG);
-            } else {
-                registry.uploadBlob(reference, EMPTY_CONFIG);
-            }
-        });
+    /** Uploads {@code blob}, asking first whether the repository has it if {@code lookFirst}; returns its digest. */
+    private String putBlob(ImageReference reference, byte[] blob, boolean lookFirst) throws IOException {
+        return lookFirst ? registry.pushBlob(reference, blob) : registry.uploadBlob(reference, blob);
     }
 
     /** The SBOM attached to what {@code image} (tag or pinned) points at now, and that digest; empty if none. */

@@ -96,21 +96,19 @@ public final class CosignSignatures {
             throw new IOException(image + ": signing failed with the " + key + ": " + e.getClass().getSimpleName());
         }
         String payloadDigest = registry.pushBlob(reference, payload);
-        ObjectNode layer = Json.MAPPER.createObjectNode();
-        layer.put("mediaType", SIMPLE_SIGNING).put("size", payload.length).put("digest", payloadDigest);
+        ObjectNode layer = descriptor(SIMPLE_SIGNING, payload.length, payloadDigest);
         layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
         layers.add(layer);
-        pushArtifactManifest(registry, reference, tag, layers, true);
+        pushArtifactManifest(registry, reference, tag, layers);
         return new Signed(image, digest, tag, false);
     }
 
     /**
      * Pushes an OCI image manifest of {@code layers} (whose blobs are already in the repository) under {@code tag},
-     * with a config listing them as cosign writes one; the config is uploaded without asking first unless
-     * {@code lookFirst}.
+     * with a config listing them as cosign writes one.
      */
-    static String pushArtifactManifest(OciRegistry registry, ImageReference reference, String tag,
-            List<JsonNode> layers, boolean lookFirst) throws IOException {
+    private static String pushArtifactManifest(OciRegistry registry, ImageReference reference, String tag,
+            List<JsonNode> layers) throws IOException {
         ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("architecture", "").put("created", "0001-01-01T00:00:00Z");
         config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
@@ -121,12 +119,16 @@ public final class CosignSignatures {
         layers.forEach(l -> diffIds.add(l.path("digest").asText()));
         config.putObject("config");
         byte[] configBytes = bytes(config);
-        String configDigest = lookFirst
-                ? registry.pushBlob(reference, configBytes)
-                : registry.uploadBlob(reference, configBytes);
+        String configDigest = registry.pushBlob(reference, configBytes);
+        return putArtifactManifest(registry, reference, tag, descriptor(CONFIG_TYPE, configBytes.length, configDigest),
+                Optional.empty(), layers);
+    }
+
+    /** An OCI content descriptor: what a manifest says of its config or of a layer. */
+    static ObjectNode descriptor(String mediaType, long size, String digest) {
         ObjectNode descriptor = Json.MAPPER.createObjectNode();
-        descriptor.put("mediaType", CONFIG_TYPE).put("size", configBytes.length).put("digest", configDigest);
-        return putArtifactManifest(registry, reference, tag, descriptor, Optional.empty(), layers);
+        descriptor.put("mediaType", mediaType).put("size", size).put("digest", digest);
+        return descriptor;
     }
 
     /**

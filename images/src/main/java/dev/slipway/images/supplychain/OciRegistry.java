@@ -350,7 +350,7 @@ public final class OciRegistry {
     private interface Body {
         Body EMPTY = of(new byte[0]);
 
-        long length();
+        long length() throws IOException;
 
         void writeTo(OutputStream out) throws IOException;
 
@@ -372,12 +372,8 @@ public final class OciRegistry {
         static Body of(Path file, LongConsumer sent) {
             return new Body() {
                 @Override
-                public long length() {
-                    try {
-                        return Files.size(file);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                public long length() throws IOException {
+                    return Files.size(file);
                 }
 
                 @Override
