@@ -17,23 +17,21 @@ import java.net.HttpURLConnection;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
 
 /**
  * The calls of the OCI distribution API that Slipway's pushes, signatures, SBOMs and base image checks make: a
@@ -43,8 +41,8 @@ import java.util.regex.Pattern;
  *
  * <p>Requests go over {@link HttpURLConnection}, which keeps connections alive between them: a cold build of 65
  * services makes about 1,200 small requests, and this blocking client spends less than half the CPU on them in a fresh JVM
- * that {@code java.net.http} does (bench/registry-clients.sh). Only the streamed upload's chunked PATCH, a method
- * {@code HttpURLConnection} cannot send, goes over {@code java.net.http}.
+ * that {@code java.net.http} does (bench/registry-clients.sh). Only the streamed upload's chunked PATCHes, a method
+ * {@code HttpURLConnection} cannot send, go over Apache HttpClient, the blocking client Jib brings.
  */
 public final class OciRegistry {
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -69,7 +67,7 @@ public final class OciRegistry {
     private final RegistryCredentials credentials;
     private final boolean insecure;
     /** For streamed uploads only, made on the first one. */
-    private HttpClient streamingClient;
+    private CloseableHttpClient streamingClient;
     /** Authorization header per registry and scope, once the registry asked for one. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -201,32 +199,41 @@ public final class OciRegistry {
      * its digest only once complete: see {@link StreamedUpload}.
      */
     public StreamedUpload streamBlob(ImageReference image) throws IOException {
-        URI upload = startUpload(image);
-        String scope = "repository:" + image.getRepository() + ":pull,push";
-        HttpRequest.Builder patch = HttpRequest.newBuilder(upload).version(HttpClient.Version.HTTP_1_1)
-                .header("Content-Type", "application/octet-stream");
-        String authorization = authorizations.get(image.getRegistry() + " " + scope);
-        if (authorization != null) {
-            patch.header("Authorization", authorization);
-        }
-        return new StreamedUpload(this, image, patch);
+        return new StreamedUpload(this, image, startUpload(image), streamingClient(), StreamedUpload.PART_BYTES);
     }
 
-    /** Commits a streamed upload whose PATCH answered with {@code location}; see {@link StreamedUpload#finish}. */
-    void commitUpload(ImageReference image, String location, String digest) throws IOException {
-        URI upload = url(image, "").resolve(location);
-        Answer done = send(image, true, Call.of("PUT", withDigest(upload, digest)).body(Body.EMPTY));
+    /** {@link #streamBlob} with parts of {@code partBytes}, for tests of uploads in several PATCHes. */
+    StreamedUpload streamBlob(ImageReference image, long partBytes) throws IOException {
+        return new StreamedUpload(this, image, startUpload(image), streamingClient(), partBytes);
+    }
+
+    /** The Authorization header that pushes to {@code image}'s repository carry, once the registry asked for one. */
+    Optional<String> pushAuthorization(ImageReference image) {
+        return Optional.ofNullable(authorizations.get(image.getRegistry() + " repository:" + image.getRepository()
+                + ":pull,push"));
+    }
+
+    /** Commits a streamed upload whose last PATCH answered with {@code location}; see {@link StreamedUpload#finish}. */
+    void commitUpload(ImageReference image, URI location, String digest) throws IOException {
+        Answer done = send(image, true, Call.of("PUT", withDigest(location, digest)).body(Body.EMPTY));
         expect(done, 201, "commit blob " + digest + " to " + repository(image));
     }
 
-    /** The streamed upload's PATCH, whose body is read while it is written. */
-    synchronized <T> CompletableFuture<HttpResponse<T>> sendStreamed(HttpRequest request,
-            HttpResponse.BodyHandler<T> body) {
+    /**
+     * The client of streamed uploads' PATCHes, made on the first one: Apache HttpClient (Jib's own), blocking, with
+     * no thread of its own, no redirects followed and no retries (a body read once cannot be sent again); proxies
+     * and TLS settings from the system properties, as for every other request.
+     */
+    private synchronized CloseableHttpClient streamingClient() {
         if (streamingClient == null) {
-            streamingClient = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MILLIS))
+            streamingClient = HttpClients.custom().useSystemProperties().disableAutomaticRetries()
+                    .disableRedirectHandling().disableCookieManagement().disableContentCompression()
+                    .setMaxConnPerRoute(8).setMaxConnTotal(32)
+                    .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                            .setSocketTimeout(READ_TIMEOUT_MILLIS).build())
                     .build();
         }
-        return streamingClient.sendAsync(request, body);
+        return streamingClient;
     }
 
     private URI startUpload(ImageReference image) throws IOException {

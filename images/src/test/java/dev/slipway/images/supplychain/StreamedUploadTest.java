@@ -58,6 +58,28 @@ class StreamedUploadTest {
     }
 
     @Test
+    void aBlobLargerThanAPartGoesUpInSeveralPatchesAndIsCommittedWhole() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
+            ImageReference repository = ImageReference.parse(registry.host() + "/slipway/parts");
+            byte[] content = content(20 * CHUNK + 1234);
+            String digest = "sha256:" + Sha256.hex(content);
+
+            // a part ends with the write that reaches 1,000,000 bytes: four writes of 300,000 each
+            StreamedUpload upload = client.streamBlob(repository, 1_000_000);
+            writeInChunks(upload, content);
+            assertEquals(Optional.empty(), upload.finish(digest));
+            upload.close();
+
+            assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
+            assertEquals(6,
+                    registry.log().lines().filter(l -> l.contains("\"PATCH /v2/slipway/parts/blobs/uploads/"))
+                            .count(),
+                    "21 writes in parts of four");
+        }
+    }
+
+    @Test
     void aRegistryThatWantsCredentialsGetsThemForTheStreamedUploadToo() throws Exception {
         String password = java.util.UUID.randomUUID().toString();
         try (LocalRegistry registry = LocalRegistry.startWithHtpasswd("builder", password)) {

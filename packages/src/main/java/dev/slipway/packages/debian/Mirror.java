@@ -12,14 +12,31 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Opens files below a mirror base over file:// or http(s)://. */
 final class Mirror {
 
-    private final HttpClient http;
+    private final Supplier<HttpClient> client;
+    private HttpClient http;
 
     Mirror(HttpClient http) {
-        this.http = http;
+        this(() -> http);
+    }
+
+    /**
+     * A mirror whose HTTP client is made by {@code client} when a remote file is first opened: a {@code file:} mirror
+     * never starts one (a live {@code java.net.http} client delays the JVM's exit by about 0.3 s).
+     */
+    Mirror(Supplier<HttpClient> client) {
+        this.client = client;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = client.get();
+        }
+        return http;
     }
 
     static HttpClient defaultClient() {
@@ -52,7 +69,7 @@ final class Mirror {
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http().send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() == 404 || response.statusCode() == 410) {
                 response.body().close();
                 throw new FileNotFoundException(uri.toString());

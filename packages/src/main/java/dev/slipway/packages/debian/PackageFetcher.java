@@ -37,13 +37,18 @@ public final class PackageFetcher {
     private final Path cache;
     private final Mirror mirror;
 
+    /** A fetcher that starts an HTTP client only when it first fetches from a remote mirror. */
     public PackageFetcher(Path cache) {
-        this(cache, Mirror.defaultClient());
+        this(cache, new Mirror(Mirror::defaultClient));
     }
 
     public PackageFetcher(Path cache, HttpClient http) {
+        this(cache, new Mirror(http));
+    }
+
+    private PackageFetcher(Path cache, Mirror mirror) {
         this.cache = Objects.requireNonNull(cache, "cache").toAbsolutePath();
-        this.mirror = new Mirror(http);
+        this.mirror = mirror;
     }
 
     /**

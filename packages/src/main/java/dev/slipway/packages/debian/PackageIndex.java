@@ -71,12 +71,16 @@ public final class PackageIndex {
      * @throws FileNotFoundException the mirror has no index for this source
      */
     public static PackageIndex load(DebianSource source, IndexCheck check) throws IOException {
-        return load(source, check, Mirror.defaultClient(), Clock.systemUTC());
+        return load(source, check, new Mirror(Mirror::defaultClient), Clock.systemUTC());
     }
 
     public static PackageIndex load(DebianSource source, IndexCheck check, HttpClient http, Clock clock)
             throws IOException {
-        Mirror mirror = new Mirror(http);
+        return load(source, check, new Mirror(http), clock);
+    }
+
+    private static PackageIndex load(DebianSource source, IndexCheck check, Mirror mirror, Clock clock)
+            throws IOException {
         List<DebianPackage> all = new ArrayList<>();
         if (check instanceof IndexCheck.SignedBy signed) {
             ArchiveKeyring keyring = ArchiveKeyring.read(signed.keyring());
