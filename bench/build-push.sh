@@ -177,6 +177,10 @@ EOF
 }
 restart_registry() { stop_pid "$reg_pid" 10; reg_pid=""; start_registry; }
 
+# Before every cold scenario, whichever tool: write out what the steps before left in the page cache (the fleet
+# just generated, the previous tool's images and registry blobs), so no tool's cold run pays for another's writeback.
+settle() { sync; }
+
 # dockerd as testkit's LocalDockerd runs it: private socket, no bridge/iptables, its own containerd namespaces.
 # overlay2 (docker's default, its fast path) when the kernel allows it here, else vfs.
 docker_driver=""
@@ -324,6 +328,7 @@ slipway_series() { # label run
   local label="$1" run="$2"
   restart_registry
   rm -rf "$work/slipway-cache"
+  settle
   # a failed scenario ends the series: the next one would not start from what it names
   slipway_build "$label" cold "$run" && slipway_build "$label" noop "$run" \
     && { edit_change_file; slipway_build "$label" change "$run"; } || true
@@ -409,6 +414,7 @@ docker_series() { # label run
   local label="$1" run="$2"
   restart_registry
   docker_reset
+  settle
   docker_scenario "$label" cold "$run" && docker_scenario "$label" noop "$run" \
     && { edit_change_file; docker_scenario "$label" change "$run"; } || true
   restore_change_file "$label"
@@ -439,6 +445,7 @@ floor_scenario() { # label scenario run [all]: "all" for the all-core floor (pig
     unset FLOOR_GZIP
     if [ "$compression" = zstd ]; then export FLOOR_GZIP="zstd -3 -q -T1"; fi
   fi
+  [ "$scenario" != cold ] || settle
   t0=$(now)
   case "$scenario" in
     cold)
