@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A blob uploaded while it is written, against the real docker-registry: committed under its digest only at the
@@ -35,47 +37,29 @@ class StreamedUploadTest {
         }
     }
 
-    @Test
-    void aBlobWrittenInPiecesIsCommittedUnderItsDigestAndReadsBackTheSame() throws Exception {
+    /** 21 writes: one PATCH at the default part size; parts of four writes each when a part is 1,000,000 bytes. */
+    @ParameterizedTest(name = "parts of {0} bytes (0: the default): {1} PATCHes")
+    @CsvSource({"0, 1", "1000000, 6"})
+    void aBlobWrittenInPiecesIsCommittedUnderItsDigestAndReadsBackTheSame(long partBytes, long patches)
+            throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
             ImageReference repository = ImageReference.parse(registry.host() + "/slipway/streamed");
             byte[] content = content(20 * CHUNK + 1234);
             String digest = "sha256:" + Sha256.hex(content);
 
-            StreamedUpload upload = client.streamBlob(repository);
+            StreamedUpload upload = partBytes == 0
+                    ? client.streamBlob(repository)
+                    : client.streamBlob(repository, partBytes);
             assertFalse(client.hasBlob(repository, digest), "nothing is a blob before it is committed");
             writeInChunks(upload, content);
             assertEquals(Optional.empty(), upload.finish(digest));
             upload.close();
 
             assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
-            assertEquals(1,
+            assertEquals(patches,
                     registry.log().lines().filter(l -> l.contains("\"PATCH /v2/slipway/streamed/blobs/uploads/"))
-                            .count(),
-                    "one PATCH carried the whole blob");
-        }
-    }
-
-    @Test
-    void aBlobLargerThanAPartGoesUpInSeveralPatchesAndIsCommittedWhole() throws Exception {
-        try (LocalRegistry registry = LocalRegistry.start()) {
-            OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
-            ImageReference repository = ImageReference.parse(registry.host() + "/slipway/parts");
-            byte[] content = content(20 * CHUNK + 1234);
-            String digest = "sha256:" + Sha256.hex(content);
-
-            // a part ends with the write that reaches 1,000,000 bytes: four writes of 300,000 each
-            StreamedUpload upload = client.streamBlob(repository, 1_000_000);
-            writeInChunks(upload, content);
-            assertEquals(Optional.empty(), upload.finish(digest));
-            upload.close();
-
-            assertArrayEquals(content, client.blob(repository, digest).orElseThrow());
-            assertEquals(6,
-                    registry.log().lines().filter(l -> l.contains("\"PATCH /v2/slipway/parts/blobs/uploads/"))
-                            .count(),
-                    "21 writes in parts of four");
+                            .count());
         }
     }
 
