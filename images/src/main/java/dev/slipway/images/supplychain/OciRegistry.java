@@ -199,12 +199,19 @@ public final class OciRegistry {
      * its digest only once complete: see {@link StreamedUpload}.
      */
     public StreamedUpload streamBlob(ImageReference image) throws IOException {
-        return new StreamedUpload(this, image, startUpload(image), streamingClient(), StreamedUpload.PART_BYTES);
+        return streamBlob(image, StreamedUpload.PART_BYTES);
     }
 
-    /** {@link #streamBlob} with parts of {@code partBytes}, for tests of uploads in several PATCHes. */
-    StreamedUpload streamBlob(ImageReference image, long partBytes) throws IOException {
-        return new StreamedUpload(this, image, startUpload(image), streamingClient(), partBytes);
+    /**
+     * {@link #streamBlob} in parts of {@code partBytes}, or of the registry's minimum chunk size if it names a larger
+     * one ({@code OCI-Chunk-Min-Length}).
+     */
+    StreamedUpload streamBlob(ImageReference image, int partBytes) throws IOException {
+        Answer start = send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY));
+        URI upload = uploadLocation(image, start);
+        long minimum = start.header("OCI-Chunk-Min-Length").map(String::strip).filter(v -> v.matches("\\d{1,9}"))
+                .map(Long::parseLong).orElse(0L);
+        return new StreamedUpload(this, image, upload, streamingClient(), (int) Math.max(partBytes, minimum));
     }
 
     /** The Authorization header that pushes to {@code image}'s repository carry, once the registry asked for one. */
@@ -237,7 +244,11 @@ public final class OciRegistry {
     }
 
     private URI startUpload(ImageReference image) throws IOException {
-        Answer start = send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY));
+        return uploadLocation(image, send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY)));
+    }
+
+    /** Where the upload a POST started goes on. */
+    private URI uploadLocation(ImageReference image, Answer start) throws IOException {
         expect(start, 202, "start a blob upload to " + repository(image));
         String location = start.header("Location").orElseThrow(() -> new IOException(
                 repository(image) + ": the registry started an upload without a Location"));

@@ -2,10 +2,8 @@ package dev.slipway.images.supplychain;
 
 import com.google.cloud.tools.jib.api.ImageReference;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -16,47 +14,56 @@ import java.util.concurrent.TimeoutException;
 import org.apache.http.Header;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPatch;
+import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
-import org.apache.http.entity.InputStreamEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.util.EntityUtils;
 
 /**
- * A blob upload fed while the blob is still being made: what is written goes to the registry in chunked PATCHes of
- * about {@value #PART_BYTES} bytes each, at most {@value #QUEUED_CHUNKS} writes ahead of it, and {@link #finish}
- * commits it under its digest once the writer knows it. So a big layer is uploaded while it is compressed, not
- * after, and the registry stores each part as it comes (docker-registry syncs its upload file at the end of every
- * PATCH): the commit does not wait for the whole blob to reach the disk.
+ * A blob upload fed while the blob is still being made: what is written goes to the registry as the OCI distribution
+ * spec's chunked upload, one PATCH with {@code Content-Range} and {@code Content-Length} per part of
+ * {@value #PART_BYTES} bytes (the last one shorter), sent as soon as the part is full, and {@link #finish} commits
+ * the blob under its digest once the writer knows it. So a big layer is uploaded while it is compressed, not after,
+ * and the registry stores each part as it comes (docker-registry syncs its upload file at the end of every PATCH):
+ * the commit does not wait for the whole blob to reach the disk. At most three parts are in memory: one filling,
+ * one waiting, one being sent.
  *
- * <p>The upload only ever saves work. Writing never fails because of it: once the registry stops taking bytes (an
- * error, a closed connection) the rest is dropped and {@link #finish} answers empty, and the caller pushes the blob
- * again from its file. Until it is committed the registry holds it as an unfinished upload only, which no manifest
- * can name.
+ * <p>The upload only ever saves work. Writing never fails because of it: once the registry stops taking parts (an
+ * error, a closed connection) the rest is dropped and {@link #finish} says why, and the caller pushes the blob again
+ * from its file. Until it is committed the registry holds it as an unfinished upload only, which no manifest can
+ * name.
  *
  * <p>The PATCHes go over a blocking client on a thread of their own, so no thread is left waiting in native code
  * once the upload is over (a JVM with one delays its exit by about 0.3 s).
  */
 public final class StreamedUpload extends OutputStream {
-    /** About this many bytes per PATCH (a part ends with the write that reaches it). */
-    static final long PART_BYTES = 64L << 20;
-    private static final int QUEUED_CHUNKS = 16;
-    private static final byte[] END = new byte[0];
+    /** The size of every part but the last, unless the registry asks for larger ones. */
+    static final int PART_BYTES = 16 << 20;
+    private static final Part END = new Part(new byte[0], 0);
     private static final long POLL_MILLIS = 200;
     private static final long ANSWER_SECONDS = 120;
 
     private final OciRegistry registry;
     private final ImageReference image;
-    private final long partBytes;
-    private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+    private final int partBytes;
+    /** Full parts, in order, for the sender; then {@link #END}. */
+    private final BlockingQueue<Part> parts = new ArrayBlockingQueue<>(1);
+    /** Buffers the sender is done with, for the writer to fill again. */
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
     /** Where the upload stands once every part is in: the registry's last Location. */
     private final CompletableFuture<URI> uploaded = new CompletableFuture<>();
     private final Thread sender;
     private volatile HttpPatch current;
     private volatile boolean abandoned;
     private boolean ended;
-    private long written;
+    private byte[] filling;
+    private int filled;
+    private int allocated;
 
-    StreamedUpload(OciRegistry registry, ImageReference image, URI upload, CloseableHttpClient http, long partBytes) {
+    private record Part(byte[] bytes, int length) {
+    }
+
+    StreamedUpload(OciRegistry registry, ImageReference image, URI upload, CloseableHttpClient http, int partBytes) {
         this.registry = registry;
         this.image = image;
         this.partBytes = partBytes;
@@ -65,31 +72,26 @@ public final class StreamedUpload extends OutputStream {
         sender.start();
     }
 
-    /** Sends the queued chunks as PATCHes, each to the Location the one before was answered with. */
+    /** Sends the parts as PATCHes, each to the Location the one before was answered with. */
     private void send(CloseableHttpClient http, URI upload) {
         URI next = upload;
         long sent = 0;
         try {
-            byte[] first;
-            while ((first = take()) != END) {
-                Part part = new Part(first);
+            for (Part part = take(); part != END; part = take()) {
                 HttpPatch patch = new HttpPatch(next);
                 registry.pushAuthorization(image).ifPresent(a -> patch.setHeader("Authorization", a));
-                // no length given: sent chunked, as the part is read
-                patch.setEntity(new InputStreamEntity(part, -1, ContentType.APPLICATION_OCTET_STREAM));
+                patch.setHeader("Content-Range", sent + "-" + (sent + part.length() - 1));
+                patch.setEntity(new ByteArrayEntity(part.bytes(), 0, part.length(),
+                        ContentType.APPLICATION_OCTET_STREAM));
                 current = patch;
                 try (CloseableHttpResponse response = http.execute(patch)) {
                     EntityUtils.consumeQuietly(response.getEntity());
                     int status = response.getStatusLine().getStatusCode();
                     if (status != 202) {
-                        throw new IOException("the registry answered a PATCH of the streamed upload with HTTP "
-                                + status);
+                        throw new IOException("the registry answered part " + sent + "-" + (sent + part.length() - 1)
+                                + " of the streamed upload with HTTP " + status);
                     }
-                    Header location = response.getFirstHeader("Location");
-                    if (location == null) {
-                        throw new IOException("the registry answered the streamed upload without a Location");
-                    }
-                    sent += part.read;
+                    sent += part.length();
                     Header range = response.getFirstHeader("Range");
                     long took = range == null
                             ? sent
@@ -97,11 +99,13 @@ public final class StreamedUpload extends OutputStream {
                     if (took != sent) {
                         throw new IOException("the registry took " + took + " of " + sent + " bytes");
                     }
+                    Header location = response.getFirstHeader("Location");
+                    if (location == null) {
+                        throw new IOException("the registry answered the streamed upload without a Location");
+                    }
                     next = next.resolve(location.getValue());
                 }
-                if (part.ended) {
-                    break;
-                }
+                free.offer(part.bytes());
             }
             if (abandoned) {
                 throw new IOException("upload to " + OciRegistry.repository(image) + " abandoned");
@@ -116,10 +120,10 @@ public final class StreamedUpload extends OutputStream {
         }
     }
 
-    /** The next queued chunk, waiting for it; {@link #END} once the upload is given up. */
-    private byte[] take() throws InterruptedException {
+    /** The next part, waiting for it; {@link #END} once the upload is given up. */
+    private Part take() throws InterruptedException {
         while (true) {
-            byte[] next = chunks.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            Part next = parts.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
             if (abandoned) {
                 return END;
             }
@@ -136,17 +140,52 @@ public final class StreamedUpload extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (len == 0 || abandoned) {
-            return;
+        while (len > 0 && !abandoned) {
+            if (filling == null) {
+                filling = buffer();
+                if (filling == null) {
+                    return;
+                }
+            }
+            int n = Math.min(len, partBytes - filled);
+            System.arraycopy(b, off, filling, filled, n);
+            filled += n;
+            off += n;
+            len -= n;
+            if (filled == partBytes) {
+                hand(new Part(filling, filled));
+                filling = null;
+                filled = 0;
+            }
         }
-        written += len;
-        offer(Arrays.copyOfRange(b, off, off + len));
     }
 
-    /** Queues a chunk, waiting while the registry is behind; drops it once the upload is given up. */
-    private void offer(byte[] chunk) throws IOException {
+    /** A buffer to fill: a new one while fewer than three exist, else one the sender is done with; null if given up. */
+    private byte[] buffer() throws IOException {
+        if (allocated < 3) {
+            allocated++;
+            return new byte[partBytes];
+        }
         try {
-            while (!abandoned && !chunks.offer(chunk, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            byte[] again = null;
+            while (again == null && !abandoned) {
+                again = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (uploaded.isDone()) {
+                    abandoned = true;
+                }
+            }
+            return again;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandoned = true;
+            throw new IOException("interrupted while uploading to " + OciRegistry.repository(image), e);
+        }
+    }
+
+    /** Queues a part, waiting while the registry is behind; drops it once the upload is given up. */
+    private void hand(Part part) throws IOException {
+        try {
+            while (!abandoned && !parts.offer(part, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (uploaded.isDone()) {
                     abandoned = true;
                 }
@@ -160,7 +199,7 @@ public final class StreamedUpload extends OutputStream {
 
     private void giveUp() {
         abandoned = true;
-        chunks.clear();
+        parts.clear();
     }
 
     /** Gives the upload up (the blob is not complete): the registry sees the PATCH cut off and commits nothing. */
@@ -174,7 +213,7 @@ public final class StreamedUpload extends OutputStream {
     }
 
     /**
-     * Ends the upload and commits what was written as blob {@code digest}. Empty when the whole blob is in the
+     * Sends the last part, and commits what was written as blob {@code digest}. Empty when the whole blob is in the
      * repository under that digest; otherwise why not (the blob must then be pushed another way).
      */
     public Optional<String> finish(String digest) {
@@ -183,7 +222,10 @@ public final class StreamedUpload extends OutputStream {
         }
         try {
             ended = true;
-            offer(END);
+            if (filled > 0) {
+                hand(new Part(filling, filled));
+            }
+            hand(END);
             URI location = uploaded.get(ANSWER_SECONDS, TimeUnit.SECONDS);
             registry.commitUpload(image, location, digest);
             return Optional.empty();
@@ -197,57 +239,11 @@ public final class StreamedUpload extends OutputStream {
         }
     }
 
-    /** Ends the PATCH without committing anything, unless {@link #finish} already did. */
+    /** Ends the upload without committing anything, unless {@link #finish} already did. */
     @Override
     public void close() {
         if (!ended) {
             abandon();
-        }
-    }
-
-    /**
-     * One PATCH's body: queued chunks in order, starting with {@code first}, until the part has
-     * {@link #partBytes} or the upload's {@link #END} comes.
-     */
-    private final class Part extends InputStream {
-        private byte[] chunk;
-        private int position;
-        long read;
-        boolean ended;
-
-        Part(byte[] first) {
-            this.chunk = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            while (position == chunk.length) {
-                if (ended || read >= partBytes) {
-                    return -1;
-                }
-                try {
-                    chunk = take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-                position = 0;
-                if (abandoned) {
-                    throw new IOException("upload to " + OciRegistry.repository(image) + " abandoned");
-                }
-                ended = chunk == END;
-            }
-            int n = Math.min(len, chunk.length - position);
-            System.arraycopy(chunk, position, b, off, n);
-            position += n;
-            read += n;
-            return n;
         }
     }
 }

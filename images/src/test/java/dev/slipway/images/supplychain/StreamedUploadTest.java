@@ -37,10 +37,14 @@ class StreamedUploadTest {
         }
     }
 
-    /** 21 writes: one PATCH at the default part size; parts of four writes each when a part is 1,000,000 bytes. */
+    /**
+     * 6,001,234 bytes in 21 writes: one PATCH at the default part size; in parts of 1,000,000 bytes, six full ones and
+     * one of 1,234 (docker-registry 2.8 appends each part where the upload stands; it does not check the parts'
+     * Content-Range).
+     */
     @ParameterizedTest(name = "parts of {0} bytes (0: the default): {1} PATCHes")
-    @CsvSource({"0, 1", "1000000, 6"})
-    void aBlobWrittenInPiecesIsCommittedUnderItsDigestAndReadsBackTheSame(long partBytes, long patches)
+    @CsvSource({"0, 1", "1000000, 7"})
+    void aBlobWrittenInPiecesIsCommittedUnderItsDigestAndReadsBackTheSame(int partBytes, long patches)
             throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
             OciRegistry client = new OciRegistry(RegistryCredentials.anonymous(), true);
