@@ -207,11 +207,14 @@ public final class OciRegistry {
      * one ({@code OCI-Chunk-Min-Length}).
      */
     StreamedUpload streamBlob(ImageReference image, int partBytes) throws IOException {
-        Answer start = send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY));
+        Answer start = postUpload(image);
         URI upload = uploadLocation(image, start);
+        // a minimum beyond what is kept in memory is not met: the registry refuses the parts and the blob is pushed
+        // from its file instead
         long minimum = start.header("OCI-Chunk-Min-Length").map(String::strip).filter(v -> v.matches("\\d{1,9}"))
                 .map(Long::parseLong).orElse(0L);
-        return new StreamedUpload(this, image, upload, streamingClient(), (int) Math.max(partBytes, minimum));
+        int part = (int) Math.max(partBytes, Math.min(minimum, StreamedUpload.MAX_PART_BYTES));
+        return new StreamedUpload(this, image, upload, streamingClient(), part);
     }
 
     /** The Authorization header that pushes to {@code image}'s repository carry, once the registry asked for one. */
@@ -244,7 +247,11 @@ public final class OciRegistry {
     }
 
     private URI startUpload(ImageReference image) throws IOException {
-        return uploadLocation(image, send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY)));
+        return uploadLocation(image, postUpload(image));
+    }
+
+    private Answer postUpload(ImageReference image) throws IOException {
+        return send(image, true, Call.of("POST", url(image, "blobs/uploads/")).body(Body.EMPTY));
     }
 
     /** Where the upload a POST started goes on. */

@@ -39,6 +39,8 @@ import org.apache.http.util.EntityUtils;
 public final class StreamedUpload extends OutputStream {
     /** The size of every part but the last, unless the registry asks for larger ones. */
     static final int PART_BYTES = 16 << 20;
+    /** The largest part kept in memory, whatever minimum the registry names: three of them are held at most. */
+    static final int MAX_PART_BYTES = 32 << 20;
     private static final Part END = new Part(new byte[0], 0);
     private static final long POLL_MILLIS = 200;
     private static final long ANSWER_SECONDS = 120;
@@ -111,10 +113,8 @@ public final class StreamedUpload extends OutputStream {
                 throw new IOException("upload to " + OciRegistry.repository(image) + " abandoned");
             }
             uploaded.complete(next);
-        } catch (IOException | RuntimeException e) {
-            giveUp();
-            uploaded.completeExceptionally(e);
-        } catch (InterruptedException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // the thread ends here: the writer learns of it from the future
             giveUp();
             uploaded.completeExceptionally(e);
         }
