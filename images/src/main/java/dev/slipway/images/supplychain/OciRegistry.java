@@ -219,8 +219,7 @@ public final class OciRegistry {
 
     /** The Authorization header that pushes to {@code image}'s repository carry, once the registry asked for one. */
     Optional<String> pushAuthorization(ImageReference image) {
-        return Optional.ofNullable(authorizations.get(image.getRegistry() + " repository:" + image.getRepository()
-                + ":pull,push"));
+        return Optional.ofNullable(authorizations.get(image.getRegistry() + " " + scope(image, true, "")));
     }
 
     /** Commits a streamed upload whose last PATCH answered with {@code location}; see {@link StreamedUpload#finish}. */
@@ -313,10 +312,15 @@ public final class OciRegistry {
         return send(image, push, "", call);
     }
 
+    /** The token scope of a request to {@code image}'s repository; an Authorization is kept per registry and scope. */
+    private static String scope(ImageReference image, boolean push, String alsoPull) {
+        return "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull")
+                + (alsoPull.isEmpty() ? "" : " repository:" + alsoPull + ":pull");
+    }
+
     /** {@code alsoPull}: another repository of the registry the request reads from (a mount's source), or "". */
     private Answer send(ImageReference image, boolean push, String alsoPull, Call call) throws IOException {
-        String scope = "repository:" + image.getRepository() + ":" + (push ? "pull,push" : "pull")
-                + (alsoPull.isEmpty() ? "" : " repository:" + alsoPull + ":pull");
+        String scope = scope(image, push, alsoPull);
         String key = image.getRegistry() + " " + scope;
         String authorization = authorizations.get(key);
         if (authorization != null) {
