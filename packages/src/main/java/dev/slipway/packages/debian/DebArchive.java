@@ -1,15 +1,16 @@
 package dev.slipway.packages.debian;
 
 import dev.slipway.packages.layer.ContentSpool;
+import dev.slipway.packages.layer.LayerContent;
 import dev.slipway.packages.layer.LayerEntry;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -21,40 +22,137 @@ import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SingleXZInputStream;
 
 /**
- * The two parts of a .deb that matter here: the files of data.tar.* (their bytes streamed into a spool) and the
- * control stanza.
+ * The two parts of a .deb that matter here: the files of data.tar.* (their bytes streamed into a spool, or, when
+ * data.tar is stored uncompressed in a file on disk, referenced where they are in it) and the control stanza.
  */
-record DebArchive(String control, List<LayerEntry> files) {
+record DebArchive(String control, List<LayerEntry> files, Optional<ContentSpool> inPlace) {
 
     DebArchive {
         files = List.copyOf(files);
+        Objects.requireNonNull(inPlace, "inPlace");
     }
 
-    static DebArchive read(Path deb, ContentSpool spool) throws IOException {
-        try (InputStream in = Files.newInputStream(deb)) {
-            return read(in, deb.toString(), spool);
-        }
+    /**
+     * Opens the .deb being read as a spool to reference its stored files in ({@link ContentSpool#inPlace}); asked
+     * only when its data.tar is uncompressed.
+     */
+    @FunctionalInterface
+    interface InPlace {
+        ContentSpool open() throws IOException;
     }
 
-    /** Reads the .deb {@code deb} (named {@code name} in errors) as far as its data.tar; does not close it. */
-    static DebArchive read(InputStream deb, String name, ContentSpool spool) throws IOException {
+    /**
+     * Reads the .deb {@code deb} (named {@code name} in errors) as far as its data.tar; does not close it. File
+     * contents go to {@code spool}, or, with {@code inPlace} (null: none) and an uncompressed data.tar, stay where
+     * they are in the .deb; they are read through either way, so whoever hashes {@code deb} sees every byte.
+     */
+    static DebArchive read(InputStream deb, String name, ContentSpool spool, InPlace inPlace) throws IOException {
         String control = null;
         List<LayerEntry> files = null;
+        ContentSpool in = null;
+        Positioned positioned = new Positioned(deb);
         // not closed: that would close deb
-        ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(deb));
+        ArArchiveInputStream ar = new ArArchiveInputStream(positioned);
         ArArchiveEntry member;
         while ((control == null || files == null) && (member = ar.getNextEntry()) != null) {
             String memberName = member.getName();
             if (memberName.startsWith("control.tar")) {
                 control = readControl(decompress(memberName, ar));
             } else if (memberName.startsWith("data.tar")) {
-                files = readData(decompress(memberName, ar), spool);
+                // stored: every byte tar hands out is at the position the .deb is read at
+                if (inPlace != null && memberName.equals("data.tar")) {
+                    in = inPlace.open();
+                }
+                Contents contents = new Contents(spool, in, positioned);
+                files = readData(decompress(memberName, ar), contents);
             }
         }
         if (control == null || files == null) {
             throw new IOException(name + " is not a Debian binary package (no control.tar or data.tar member)");
         }
-        return new DebArchive(control, files);
+        return new DebArchive(control, files, Optional.ofNullable(in));
+    }
+
+    /** A buffered stream over the .deb that knows the position in it of the next byte it hands out. */
+    private static final class Positioned extends BufferedInputStream {
+        private final Counting below;
+
+        Positioned(InputStream deb) {
+            this(new Counting(deb));
+        }
+
+        private Positioned(Counting below) {
+            super(below, 1 << 16);
+            this.below = below;
+        }
+
+        /** What was read from the .deb, less what is buffered and not yet handed out. */
+        synchronized long position() {
+            return below.count - (count - pos);
+        }
+    }
+
+    private static final class Counting extends java.io.FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+    }
+
+    /** Where a file's bytes are kept: a slice of the .deb read in place (when {@code deb} is set), else the spool. */
+    private static final class Contents {
+        private final ContentSpool spool;
+        private final ContentSpool deb;
+        private final Positioned position;
+        private final byte[] readThrough;
+
+        Contents(ContentSpool spool, ContentSpool deb, Positioned position) {
+            this.spool = spool;
+            this.deb = deb;
+            this.position = position;
+            this.readThrough = deb == null ? null : new byte[1 << 16];
+        }
+
+        LayerContent take(TarArchiveEntry e, InputStream tar) throws IOException {
+            if (deb == null || e.isSparse()) {
+                return spool.append(tar);
+            }
+            LayerContent content = deb.slice(position.position(), e.getSize());
+            long read = 0;
+            for (int n; (n = tar.read(readThrough)) != -1;) {
+                read += n;
+            }
+            if (read != e.getSize()) {
+                throw new IOException("data.tar entry " + e.getName() + " has " + read + " bytes, not " + e.getSize());
+            }
+            return content;
+        }
     }
 
     /** Wraps the member stream; closing the result does not close the ar stream. */
@@ -92,7 +190,7 @@ record DebArchive(String control, List<LayerEntry> files) {
         throw new IOException("control.tar has no control file");
     }
 
-    private static List<LayerEntry> readData(InputStream in, ContentSpool spool) throws IOException {
+    private static List<LayerEntry> readData(InputStream in, Contents contents) throws IOException {
         List<LayerEntry> files = new ArrayList<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry e;
@@ -116,7 +214,7 @@ record DebArchive(String control, List<LayerEntry> files) {
                             e.getGroupName(), e.getLinkName(), null);
                 } else if (e.isFile()) {
                     entry = new LayerEntry(path, LayerEntry.Kind.FILE, mode, uid, gid, e.getUserName(),
-                            e.getGroupName(), null, spool.append(tar));
+                            e.getGroupName(), null, contents.take(e, tar));
                 } else {
                     throw new IOException("unsupported entry type in data.tar: " + e.getName());
                 }

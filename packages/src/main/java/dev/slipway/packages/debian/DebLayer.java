@@ -1,20 +1,24 @@
 package dev.slipway.packages.debian;
 
 import dev.slipway.packages.layer.ContentSpool;
+import dev.slipway.packages.layer.FileStamp;
 import dev.slipway.packages.layer.LayerDigest;
 import dev.slipway.packages.layer.LayerEntry;
 import dev.slipway.packages.layer.LayerTree;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -29,7 +33,9 @@ import java.util.TreeSet;
  * {@code /usr/bin/python3} itself is shipped by python3-minimal, not made by a script.
  *
  * <p>File contents are streamed into a temporary {@link ContentSpool} in {@code spoolDirectory}, never held in
- * memory; close the layer once its tar is written.
+ * memory, except those a .deb on disk stores uncompressed (dpkg-deb {@code -Znone}): they are read from the .deb
+ * itself when the tar is written, which fails unless the .deb is unchanged since it was read (and verified). Close
+ * the layer once its tar is written.
  */
 public final class DebLayer implements Closeable {
 
@@ -42,6 +48,10 @@ public final class DebLayer implements Closeable {
     private ContentSpool spool;
     /** The spools {@link #addPackages} unpacked into, one per worker thread. */
     private final Map<Thread, ContentSpool> workerSpools = new ConcurrentHashMap<>();
+    /** The .debs opened to be read in place, whether their files were added or not (a refused one is not). */
+    private final List<ContentSpool> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The .debs whose files were added read in place; each must be unchanged once the tar is written. */
+    private final List<ContentSpool> readInPlace = new ArrayList<>();
 
     /** A layer whose package contents are spooled in the system's temporary directory. */
     public DebLayer() {
@@ -63,10 +73,26 @@ public final class DebLayer implements Closeable {
 
     /** Unpacks one .deb; its files replace those of packages added before. */
     public DebLayer addPackage(Path deb) throws IOException {
-        return add(DebArchive.read(deb, spool()));
+        Optional<FileStamp> stamp = FileStamp.of(deb);
+        try (InputStream in = Files.newInputStream(deb)) {
+            return add(DebArchive.read(in, deb.toString(), spool(), inPlace(deb, stamp)));
+        }
+    }
+
+    /** How {@code deb} is opened to be read in place, if its stamp was taken before it was first opened. */
+    private DebArchive.InPlace inPlace(Path deb, Optional<FileStamp> stamp) {
+        if (stamp.isEmpty()) {
+            return null;
+        }
+        return () -> {
+            ContentSpool spool = ContentSpool.inPlace(deb, stamp.get());
+            opened.add(spool);
+            return spool;
+        };
     }
 
     private DebLayer add(DebArchive archive) {
+        archive.inPlace().ifPresent(readInPlace::add);
         controls.add(archive.control());
         List<String> paths = new ArrayList<>();
         for (LayerEntry e : archive.files()) {
@@ -92,7 +118,8 @@ public final class DebLayer implements Closeable {
      */
     public DebLayer addPackages(PackageFetcher fetcher, DebianLock lock) throws IOException {
         for (DebArchive archive : fetcher.fetch(lock,
-                (p, deb) -> DebArchive.read(deb, p.locked().filename(), workerSpool()))) {
+                (p, deb) -> DebArchive.read(deb, p.locked().filename(), workerSpool(),
+                        inPlace(p.file(), p.inPlace())))) {
             add(archive);
         }
         return this;
@@ -178,11 +205,22 @@ public final class DebLayer implements Closeable {
     }
 
     public LayerDigest writeTar(Path file) throws IOException {
-        return tree.writeTar(file);
+        LayerDigest digest = tree.writeTar(file);
+        checkReadInPlace();
+        return digest;
     }
 
+    /** The layer's tar to {@code out}; fails after the last byte if a .deb read in place changed meanwhile. */
     public LayerDigest writeTar(OutputStream out) throws IOException {
-        return tree.writeTar(out);
+        LayerDigest digest = tree.writeTar(out);
+        checkReadInPlace();
+        return digest;
+    }
+
+    private void checkReadInPlace() throws IOException {
+        for (ContentSpool deb : readInPlace) {
+            deb.checkUnchanged();
+        }
     }
 
     /** Deletes the spooled package contents; the layer cannot be written after. */
@@ -193,6 +231,9 @@ public final class DebLayer implements Closeable {
         }
         for (ContentSpool worker : workerSpools.values()) {
             worker.close();
+        }
+        for (ContentSpool deb : opened) {
+            deb.close();
         }
     }
 }

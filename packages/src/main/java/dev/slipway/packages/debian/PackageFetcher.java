@@ -1,5 +1,6 @@
 package dev.slipway.packages.debian;
 
+import dev.slipway.packages.layer.FileStamp;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,14 +185,18 @@ public final class PackageFetcher {
         }
     }
 
-    /** {@code file} through {@code reader}, as {@link #read}; a file of the wrong size is not read at all. */
+    /**
+     * {@code file} through {@code reader}, as {@link #read}, stamped before it is opened so the reader may read parts
+     * of it again later; a file of the wrong size is not read at all.
+     */
     private static <T> Read<T> readFile(LockedPackage p, Path file, Reader<T> reader) throws IOException {
-        long size = Files.size(file);
+        Optional<FileStamp> stamp = FileStamp.of(file);
+        long size = stamp.isPresent() ? stamp.get().size() : Files.size(file);
         if (size != p.size()) {
             return new Read<>(null, null, size, "");
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(new FetchedPackage(p, file), in, reader);
+            return read(new FetchedPackage(p, file, stamp), in, reader);
         }
     }
 

@@ -206,4 +206,55 @@ class DebLayerTest {
             assertTrue(layer.tree().get("root").isEmpty());
         }
     }
+
+    /** A package of files of many sizes, several of them across the reader's 64 KiB buffer, built stored and xz. */
+    private List<Path> storedAndXz() throws Exception {
+        Path root = Files.createDirectories(work.resolve("sizes"));
+        Files.createDirectories(root.resolve("DEBIAN"));
+        Files.writeString(root.resolve("DEBIAN/control"), "Package: sizes\nVersion: 1.0\nArchitecture: amd64\n"
+                + "Maintainer: Test <test@deb.example>\nDescription: files of many sizes\n");
+        Files.createDirectories(root.resolve("usr/lib/sizes"));
+        java.util.Random random = new java.util.Random(42);
+        for (int size : new int[]{0, 1, 511, 512, 513, 65535, 65536, 65537, 100_000, 3 << 20}) {
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            Files.write(root.resolve("usr/lib/sizes/f" + size), bytes);
+        }
+        // a path longer than tar's 100 bytes: its name goes in an extra header before the file's bytes
+        Files.writeString(Files.createDirectories(root.resolve("usr/share/" + "d".repeat(120))).resolve("long"), "x");
+        List<Path> debs = new ArrayList<>();
+        for (String compression : List.of("none", "xz")) {
+            Path deb = work.resolve("sizes-" + compression + ".deb");
+            LocalDebianRepository.run(work, "dpkg-deb", "--root-owner-group", "-Z" + compression, "--build",
+                    root.toString(), deb.toString());
+            debs.add(deb);
+        }
+        return debs;
+    }
+
+    private static LockedPackage locked(Path deb) throws IOException {
+        return new LockedPackage("sizes", DebianVersion.parse("1.0"), "amd64", deb.getFileName().toString(),
+                Files.size(deb), LocalDebianRepository.sha256(deb));
+    }
+
+    @Test
+    void filesAStoredDataTarHoldsAreReadWhereTheyAreAndMakeTheSameLayer() throws Exception {
+        List<Path> debs = storedAndXz();
+        Path spool = Files.createDirectories(work.resolve("spool"));
+        Path cache = work.resolve("cache");
+        DebianSource mirror = DebianSource.flat(work.toString(), "amd64");
+        try (DebLayer stored = new DebLayer(spool).addPackages(new PackageFetcher(cache),
+                new DebianLock("test", mirror, List.of(locked(debs.get(0)))));
+                DebLayer xz = new DebLayer(spool).addPackages(new PackageFetcher(cache),
+                        new DebianLock("test", mirror, List.of(locked(debs.get(1)))))) {
+            assertArrayEquals(tar(xz), tar(stored));
+            // read in place, the file's bytes are the .deb's: a change to it after it was verified is refused
+            byte[] deb = Files.readAllBytes(debs.get(0));
+            Files.write(debs.get(0), deb);
+            IOException changed = assertThrows(IOException.class, () -> tar(stored));
+            assertEquals(debs.get(0) + " changed while its contents were read into the layer; it was verified "
+                    + "before that, so build again", changed.getMessage());
+            assertArrayEquals(tar(xz), tar(xz), "a spooled package is not read from its .deb again");
+        }
+    }
 }
