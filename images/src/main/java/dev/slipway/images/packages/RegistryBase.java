@@ -56,6 +56,22 @@ public final class RegistryBase {
         static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
+    /**
+     * Starts the JSON mapper on a thread of its own, so a base whose layers take a while to write does not wait
+     * for it once they are written; a no-op build, which finds its base {@link #kept}, never calls this.
+     */
+    static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("a", 1)));
+            } catch (IOException e) {
+                // the base's own use of the mapper will say what is wrong
+            }
+        }, "slipway-json-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The starting image of a registry base: its manifest (empty: scratch) and config, as the registry has them. */
     record Start(Optional<JsonNode> manifest, ObjectNode config) {
         static Start scratch(String architecture) {
