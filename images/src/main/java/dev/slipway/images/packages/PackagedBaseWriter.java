@@ -116,9 +116,6 @@ public final class PackagedBaseWriter {
         List<FamilyPackages> lineage = FamilyPackages.lineage(plan.packages(), context.fleetDirectory());
         PackagedLayers packaged = new PackagedLayers(context.cache(), sources, context.fleetDirectory(), uploads,
                 events::packaging, uploads.isPresent() ? compression : LayerCompression.GZIP);
-        if (uploads.isPresent()) {
-            RegistryBase.warmUp();
-        }
         List<BaseArchive.Layer> layers = new ArrayList<>();
         FamilyPackages own = lineage.get(lineage.size() - 1);
         if (own.debian().isPresent()) {

@@ -201,6 +201,10 @@ final class PackagedLayers {
             return new BaseArchive.Layer(file, ids.get(0).strip(), ids.get(1).strip(),
                     Long.parseLong(ids.get(2).strip()), createdBy, compression);
         }
+        if (uploads.isPresent()) {
+            // a layer written for a registry base: the base's config and manifest are made right after it
+            RegistryBase.warmUp();
+        }
         Files.createDirectories(dir);
         Path partial = Files.createTempFile(dir, name, ".partial");
         Optional<StreamedUpload> upload = Optional.empty();

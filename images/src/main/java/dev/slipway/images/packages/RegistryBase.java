@@ -56,11 +56,16 @@ public final class RegistryBase {
         static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
      * Starts the JSON mapper on a thread of its own, so a base whose layers take a while to write does not wait
-     * for it once they are written; a no-op build, which finds its base {@link #kept}, never calls this.
+     * for it once they are written; called only when a layer is written, so never by a no-op build.
      */
     static void warmUp() {
+        if (!WARMING.compareAndSet(false, true)) {
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
                 Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("a", 1)));
