@@ -86,9 +86,17 @@ public final class PackageFetcher {
             return t;
         });
         try {
-            List<Future<T>> files = new ArrayList<>();
-            for (LockedPackage p : packages) {
-                files.add(pool.submit(() -> fetchOne(lock, p, reader)));
+            // the biggest first, so one big package read last does not keep a core waiting at the end; the results
+            // are still taken in lock order
+            List<Future<T>> files = new ArrayList<>(java.util.Collections.nCopies(packages.size(), null));
+            List<Integer> bySize = new ArrayList<>();
+            for (int i = 0; i < packages.size(); i++) {
+                bySize.add(i);
+            }
+            bySize.sort(java.util.Comparator.comparingLong((Integer i) -> packages.get(i).size()).reversed());
+            for (int i : bySize) {
+                LockedPackage p = packages.get(i);
+                files.set(i, pool.submit(() -> fetchOne(lock, p, reader)));
             }
             List<T> fetched = new ArrayList<>();
             List<PackageProblem> problems = new ArrayList<>();
