@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.image.json.ContainerConfigurationTemplate;
+import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
+import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplateMapper;
 import dev.slipway.images.AtomicFiles;
 import dev.slipway.images.Sha256;
 import dev.slipway.images.steps.ChildImagePush;
@@ -59,8 +64,9 @@ public final class RegistryBase {
     private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Starts the JSON mapper on a thread of its own, so a base whose layers take a while to write does not wait
-     * for it once they are written; called only when a layer is written, so never by a no-op build.
+     * Starts the JSON mappers (this class's and Jib's) on a thread of its own, so a base whose layers take a while to
+     * write does not wait for them once they are written; called only when a layer is written, so never by a no-op
+     * build.
      */
     static void warmUp() {
         if (!WARMING.compareAndSet(false, true)) {
@@ -69,7 +75,13 @@ public final class RegistryBase {
         Thread t = new Thread(() -> {
             try {
                 Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("a", 1)));
-            } catch (IOException e) {
+                // and Jib's, with which the family image and its children are written once the base is pushed
+                for (Class<? extends JsonTemplate> template : List.of(ContainerConfigurationTemplate.class,
+                        V22ManifestTemplate.class, OciManifestTemplate.class)) {
+                    JsonTemplateMapper.readJson(
+                            JsonTemplateMapper.toUtf8String(template.getDeclaredConstructor().newInstance()), template);
+                }
+            } catch (IOException | ReflectiveOperationException e) {
                 // the base's own use of the mapper will say what is wrong
             }
         }, "slipway-json-warm-up");
