@@ -32,8 +32,11 @@ import org.apache.commons.io.input.TeeInputStream;
  * is refused, naming the package and the family, and is never kept in the cache.
  */
 public final class PackageFetcher {
-    /** Packages fetched and verified at once: enough to fill the cores with hashing, few enough for a mirror. */
-    private static final int PARALLEL = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Packages fetched and verified at once: enough to fill the cores with hashing, few enough for a mirror. One more
+     * than the cores, so small packages are unpacked beside the big ones rather than after them.
+     */
+    private static final int PARALLEL = Runtime.getRuntime().availableProcessors() + 1;
 
     private final Path cache;
     private final Mirror mirror;
