@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A family's packaged base image for a registry build, pushed by Slipway itself into the family's own repository
@@ -61,7 +62,7 @@ public final class RegistryBase {
         static final JsonMapper MAPPER = JsonMapper.builder().build();
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
 
     /**
      * Starts the JSON mappers (this class's and Jib's) on a thread of its own, so a base whose layers take a while to

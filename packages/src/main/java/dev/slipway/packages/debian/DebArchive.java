@@ -18,6 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SingleXZInputStream;
 
@@ -75,53 +76,20 @@ record DebArchive(String control, List<LayerEntry> files, Optional<ContentSpool>
 
     /** A buffered stream over the .deb that knows the position in it of the next byte it hands out. */
     private static final class Positioned extends BufferedInputStream {
-        private final Counting below;
+        private final BoundedInputStream below;
 
-        Positioned(InputStream deb) {
-            this(new Counting(deb));
+        Positioned(InputStream deb) throws IOException {
+            this(BoundedInputStream.builder().setInputStream(deb).get());
         }
 
-        private Positioned(Counting below) {
+        private Positioned(BoundedInputStream below) {
             super(below, 1 << 16);
             this.below = below;
         }
 
-        /** What was read from the .deb, less what is buffered and not yet handed out. */
+        /** What was read (or skipped) from the .deb, less what is buffered and not yet handed out. */
         synchronized long position() {
-            return below.count - (count - pos);
-        }
-    }
-
-    private static final class Counting extends java.io.FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
+            return below.getCount() - (count - pos);
         }
     }
 
