@@ -82,8 +82,8 @@ public final class RegistryBase {
                     JsonTemplateMapper.readJson(
                             JsonTemplateMapper.toUtf8String(template.getDeclaredConstructor().newInstance()), template);
                 }
-            } catch (IOException | ReflectiveOperationException e) {
-                // the base's own use of the mapper will say what is wrong
+            } catch (Exception e) {
+                // a head start only: the base's own use of the mappers will say what is wrong, never this thread
             }
         }, "slipway-json-warm-up");
         t.setDaemon(true);

@@ -13,6 +13,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -91,12 +93,12 @@ public final class PackageFetcher {
         try {
             // the biggest first, so one big package read last does not keep a core waiting at the end; the results
             // are still taken in lock order
-            List<Future<T>> files = new ArrayList<>(java.util.Collections.nCopies(packages.size(), null));
+            List<Future<T>> files = new ArrayList<>(Collections.nCopies(packages.size(), null));
             List<Integer> bySize = new ArrayList<>();
             for (int i = 0; i < packages.size(); i++) {
                 bySize.add(i);
             }
-            bySize.sort(java.util.Comparator.comparingLong((Integer i) -> packages.get(i).size()).reversed());
+            bySize.sort(Comparator.comparingLong((Integer i) -> packages.get(i).size()).reversed());
             for (int i : bySize) {
                 LockedPackage p = packages.get(i);
                 files.set(i, pool.submit(() -> fetchOne(lock, p, reader)));
