@@ -39,7 +39,9 @@ import org.apache.http.util.EntityUtils;
 public final class StreamedUpload extends OutputStream {
     /** The size of every part but the last, unless the registry asks for larger ones. */
     static final int PART_BYTES = 16 << 20;
-    /** The largest part kept in memory, whatever minimum the registry names: three of them are held at most. */
+    /** Part buffers at most: one filling, one waiting, one being sent. */
+    private static final int BUFFERS = 3;
+    /** The largest part kept in memory, whatever minimum the registry names: {@value #BUFFERS} are held at most. */
     static final int MAX_PART_BYTES = 32 << 20;
     private static final Part END = new Part(new byte[0], 0);
     private static final long POLL_MILLIS = 200;
@@ -51,7 +53,7 @@ public final class StreamedUpload extends OutputStream {
     /** Full parts, in order, for the sender; then {@link #END}. */
     private final BlockingQueue<Part> parts = new ArrayBlockingQueue<>(1);
     /** Buffers the sender is done with, for the writer to fill again. */
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     /** Where the upload stands once every part is in: the registry's last Location. */
     private final CompletableFuture<URI> uploaded = new CompletableFuture<>();
     private final Thread sender;
@@ -160,36 +162,42 @@ public final class StreamedUpload extends OutputStream {
         }
     }
 
-    /** A buffer to fill: a new one while fewer than three exist, else one the sender is done with; null if given up. */
+    /** A buffer to fill: a new one while fewer than {@value #BUFFERS} exist, else one the sender is done with. */
     private byte[] buffer() throws IOException {
-        if (allocated < 3) {
+        if (allocated < BUFFERS) {
             allocated++;
             return new byte[partBytes];
         }
-        try {
-            byte[] again = null;
-            while (again == null && !abandoned) {
-                again = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (uploaded.isDone()) {
-                    abandoned = true;
-                }
-            }
-            return again;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abandoned = true;
-            throw new IOException("interrupted while uploading to " + OciRegistry.repository(image), e);
-        }
+        return whileUploading(() -> free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     /** Queues a part, waiting while the registry is behind; drops it once the upload is given up. */
     private void hand(Part part) throws IOException {
+        whileUploading(() -> parts.offer(part, POLL_MILLIS, TimeUnit.MILLISECONDS) ? part : null);
+    }
+
+    /** A wait of {@value #POLL_MILLIS} ms at most: what it got, or null. */
+    @FunctionalInterface
+    private interface Poll<T> {
+        T attempt() throws InterruptedException;
+    }
+
+    /**
+     * Tries {@code poll} until it gets something, which it returns, or the upload is given up (also when the sender
+     * has stopped), which gives null.
+     */
+    private <T> T whileUploading(Poll<T> poll) throws IOException {
         try {
-            while (!abandoned && !parts.offer(part, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!abandoned) {
+                T got = poll.attempt();
+                if (got != null) {
+                    return got;
+                }
                 if (uploaded.isDone()) {
                     abandoned = true;
                 }
             }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandoned = true;
